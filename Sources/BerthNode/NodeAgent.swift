@@ -1,0 +1,136 @@
+import BerthAPI
+import BerthRuntime
+import Foundation
+import Logging
+
+/// The node agent: runs pods through one PodWorker each, keeps their status in the PodStore,
+/// re-adopts pods an earlier process left running, and honours deletion requests.
+/// `berth run` and `berth agent` both drive one of these.
+public actor NodeAgent {
+    public let settings: NodeSettings
+    public let runtime: any ContainerRuntime
+    public let store: PodStore
+    let logger: Logger
+    let sink: @Sendable (PodEvent) -> Void
+    let statusWriter: StatusWriter
+
+    struct Running {
+        var pod: Pod
+        var worker: PodWorker
+        var task: Task<PodPhase, Never>
+    }
+    var running: [String: Running] = [:]
+
+    public init(settings: NodeSettings, runtime: any ContainerRuntime, logger: Logger = Logger(label: "berth.agent"),
+                sink: @escaping @Sendable (PodEvent) -> Void = { _ in }) {
+        self.settings = settings
+        self.runtime = runtime
+        self.store = PodStore(runDirectory: settings.paths.runDirectory)
+        self.logger = logger
+        self.sink = sink
+        self.statusWriter = StatusWriter(store: store, logger: logger)
+    }
+
+    public var podUIDs: [String] { Array(running.keys) }
+
+    /// Starts a pod (already defaulted and validated, with a UID), or adopts its sandbox when
+    /// an earlier process left one for the same UID.
+    public func start(_ pod: Pod) throws {
+        guard let uid = pod.metadata.uid, running[uid] == nil else { return }
+        var pod = pod
+        if pod.metadata.creationTimestamp == nil { pod.metadata.creationTimestamp = RFC3339.format(Date()) }
+        try store.setOwner(uid: uid)
+        try store.save(pod)
+        let plan = PodTranslation.plan(for: pod, uid: uid, settings: settings)
+        let writer = statusWriter
+        let sink = self.sink
+        let spec = pod.spec
+        let worker = PodWorker(plan: plan, runtime: runtime, backOff: settings.restartBackOff, logger: logger) { event in
+            if case .statusChanged(let snapshot) = event { writer.write(snapshot, spec: spec) }
+            sink(event)
+        }
+        let existing = runtime.listPodSandboxes().first { $0.config.uid == uid }
+        let task = Task { () -> PodPhase in
+            if let existing { await worker.adopt(sandboxID: existing.id) }
+            return await worker.run()
+        }
+        running[uid] = Running(pod: pod, worker: worker, task: task)
+        logger.info(existing == nil ? "pod started" : "pod adopted", metadata: ["pod": "\(plan.key)", "uid": "\(uid)"])
+    }
+
+    /// Waits until the pod has finished or been terminated.
+    public func wait(uid: String) async -> PodPhase? {
+        guard let entry = running[uid] else { return nil }
+        return await entry.task.value
+    }
+
+    /// Stops the pod gracefully; with `remove`, also deletes everything it left and its record.
+    public func terminate(uid: String, gracePeriodSeconds: Double? = nil, remove: Bool) async {
+        guard let entry = running[uid] else { return }
+        await entry.worker.terminate(gracePeriodSeconds: gracePeriodSeconds)
+        _ = await entry.task.value
+        if remove {
+            await entry.worker.remove(logDirectory: settings.paths.podLogDirectory(
+                namespace: entry.pod.metadata.namespace ?? "default", name: entry.pod.metadata.name ?? "", uid: uid))
+            await statusWriter.forget(uid)
+            store.remove(uid: uid)
+            running[uid] = nil
+        }
+    }
+
+    /// Acts on `berth delete` requests written by other berth processes.
+    public func processDeletionRequests() async {
+        for uid in running.keys {
+            guard let request = store.deletionRequest(uid: uid) else { continue }
+            await terminate(uid: uid, gracePeriodSeconds: request, remove: true)
+        }
+    }
+
+    public func snapshot(uid: String) async -> PodSnapshot? {
+        await running[uid]?.worker.snapshot()
+    }
+}
+
+/// Writes pod status to the store off the workers' path, dropping a snapshot older than one
+/// already written (the kubelet's status manager keeps a version per pod for the same reason).
+final class StatusWriter: @unchecked Sendable {
+    private let store: PodStore
+    private let logger: Logger
+    private let queue = DispatchQueue(label: "berth.status-writer")
+    private var written: [String: Int] = [:]
+    private var forgotten: Set<String> = []
+
+    init(store: PodStore, logger: Logger) {
+        self.store = store
+        self.logger = logger
+    }
+
+    func write(_ snapshot: PodSnapshot, spec: PodSpec) {
+        queue.async { [self] in
+            guard !forgotten.contains(snapshot.uid), (written[snapshot.uid] ?? -1) < snapshot.version,
+                  var pod = store.load(uid: snapshot.uid) else { return }
+            written[snapshot.uid] = snapshot.version
+            pod.status = PodStatusBuilder.status(snapshot, spec: spec, previous: pod.status, now: RFC3339.format(Date()))
+            do { try store.save(pod) } catch {
+                logger.warning("status not written", metadata: ["pod": "\(snapshot.namespace)/\(snapshot.name)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Waits for pending writes, then ignores the pod from now on (it is being removed).
+    func forget(_ uid: String) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async { [self] in
+                forgotten.insert(uid)
+                continuation.resume()
+            }
+        }
+    }
+
+    /// Returns once every write queued so far is on disk.
+    func flush() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async { continuation.resume() }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import BerthRuntime
+import Foundation
+
+extension PodWorker {
+    /// Runs one container for as long as its role and the restart policy say: starts it, waits
+    /// for it, and restarts it with back-off. `started` fires the first time it is running (or
+    /// when it gives up), which is what the next init container waits for after a sidecar.
+    func supervise(_ planned: PlannedContainer, started: AsyncEvent?) async {
+        defer { started?.fire() }
+        var existing = adopted.removeValue(forKey: planned.name)
+        while lifecycle == .syncing && !(planned.role == .sidecar && sidecarsStopping) {
+            let runningSince = ContinuousClock.now
+            let exit: ContainerExit
+            if let status = existing, status.state == .exited, let recorded = status.exit {
+                exit = recorded
+            } else if let status = existing, status.state == .running {
+                tracks[planned.name]?.state = .running(startedAt: status.startedAt ?? "")
+                publish()
+                started?.fire()
+                exit = await runtime.waitContainer(status.id) ?? Self.lostExit()
+            } else {
+                guard let id = await createAndStart(planned) else {
+                    if await backOff(planned, ranFor: .zero) { continue } else { break }
+                }
+                started?.fire()
+                if lifecycle != .syncing { await stopOwn(id) }
+                exit = await runtime.waitContainer(id) ?? Self.lostExit()
+            }
+            existing = nil
+            tracks[planned.name]?.state = .terminated(exit)
+            let restart = lifecycle == .syncing && PhaseRules.shouldRestart(role: planned.role, exitCode: exit.exitCode,
+                                                                             policy: plan.restartPolicy)
+                && !(planned.role == .sidecar && sidecarsStopping)
+            if !restart {
+                tracks[planned.name]?.finished = true
+                onEvent(.containerExited(pod: plan.key, container: planned.name, exit: exit, restartIn: nil))
+                publish()
+                break
+            }
+            tracks[planned.name]?.lastTermination = exit
+            let delay = nextDelay(planned.name, ranFor: ContinuousClock.now - runningSince)
+            tracks[planned.name]?.state = .waiting(reason: "CrashLoopBackOff",
+                message: "back-off \(Self.format(delay)) restarting failed container=\(planned.name) pod=\(plan.name)_\(plan.namespace)(\(plan.uid))")
+            onEvent(.containerExited(pod: plan.key, container: planned.name, exit: exit, restartIn: delay))
+            publish()
+            if await terminationRequested.sleep(for: delay) { break }
+            if planned.role == .sidecar && sidecarsStopping { break }
+            tracks[planned.name]?.restartCount += 1
+            await pruneAttempts(of: planned.name)
+        }
+        tracks[planned.name]?.finished = true
+    }
+
+    /// Creates and starts the next attempt; on failure records the waiting reason and returns nil.
+    private func createAndStart(_ planned: PlannedContainer) async -> String? {
+        guard let sandboxID, var config = planned.config else {
+            let message = planned.configError ?? "no sandbox"
+            tracks[planned.name]?.state = .waiting(reason: "CreateContainerConfigError", message: message)
+            onEvent(.containerFailed(pod: plan.key, container: planned.name, reason: "CreateContainerConfigError",
+                                     message: message, restartIn: nil))
+            publish()
+            return nil
+        }
+        config.attempt = tracks[planned.name]?.restartCount ?? 0
+        var createdID: String?
+        do {
+            let id = try await runtime.createContainer(sandboxID: sandboxID, config: config)
+            createdID = id
+            try await runtime.startContainer(id)
+            let status = try? runtime.containerStatus(id)
+            tracks[planned.name]?.containerID = id
+            tracks[planned.name]?.imageID = status?.imageID ?? ""
+            tracks[planned.name]?.state = .running(startedAt: status?.startedAt ?? Self.now())
+            onEvent(.containerStarted(pod: plan.key, container: planned.name, attempt: config.attempt,
+                                      logPath: status?.logPath ?? ""))
+            publish()
+            return id
+        } catch {
+            if let createdID { try? await runtime.removeContainer(createdID) }
+            tracks[planned.name]?.state = .waiting(reason: error.reason, message: error.description)
+            onEvent(.containerFailed(pod: plan.key, container: planned.name, reason: error.reason,
+                                     message: error.description, restartIn: nil))
+            publish()
+            return nil
+        }
+    }
+
+    /// Sleeps out a back-off after a failed create; false when the pod is stopping instead.
+    private func backOff(_ planned: PlannedContainer, ranFor: Duration) async -> Bool {
+        let delay = nextDelay(planned.name, ranFor: ranFor)
+        if await terminationRequested.sleep(for: delay) { return false }
+        return lifecycle == .syncing
+    }
+
+    private func nextDelay(_ name: String, ranFor: Duration) -> Duration {
+        var backOff = backOffs[name] ?? backOffTemplate
+        let delay = backOff.next(ranFor: ranFor)
+        backOffs[name] = backOff
+        return delay
+    }
+
+    /// Keeps the current and the previous attempt of a container (for `logs --previous`).
+    private func pruneAttempts(of name: String) async {
+        guard let sandboxID, let current = tracks[name]?.restartCount else { return }
+        for status in runtime.listContainers(sandboxID: sandboxID) where status.name == name && status.attempt < current - 1 {
+            try? await runtime.removeContainer(status.id)
+        }
+    }
+
+    func stopOwn(_ id: String) async {
+        try? await runtime.stopContainer(id, gracePeriodSeconds: remainingGrace())
+    }
+
+    func remainingGrace() -> Double {
+        guard let graceDeadline else { return plan.gracePeriodSeconds }
+        let remaining = graceDeadline - ContinuousClock.now
+        return max(0, Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18)
+    }
+
+    static func lostExit() -> ContainerExit {
+        ContainerExit(exitCode: 137, signal: 9, reason: "Error", message: "container state lost", startedAt: "",
+                      finishedAt: now())
+    }
+
+    static func format(_ duration: Duration) -> String {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return seconds == seconds.rounded() ? "\(Int(seconds))s" : String(format: "%.1fs", seconds)
+    }
+}

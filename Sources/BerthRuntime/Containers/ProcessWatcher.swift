@@ -1,0 +1,53 @@
+import CBerth
+import Dispatch
+import Foundation
+
+/// Waits for processes to end without a thread per process: each wait is a pidfd watched by
+/// a dispatch read source (epoll underneath). A process that is our child is reaped here,
+/// by its own pidfd, so no other place ever calls waitpid for it.
+public enum ProcessWatcher {
+    private static let queue = DispatchQueue(label: "berth.process-watcher")
+
+    /// Suspends until `pid` has exited. Returns its exit status (code, or 128+signal) when it was
+    /// our child, nil when it was not (someone else reaps it) or it was already gone.
+    public static func waitForExit(pid: Int32) async -> Int32? {
+        let pidfd = berth_pidfd_open(pid)
+        guard pidfd >= 0 else { return nil }
+        return await waitForExit(pidfd: pidfd)
+    }
+
+    /// As `waitForExit(pid:)`, taking ownership of an already opened pidfd.
+    public static func waitForExit(pidfd: Int32) async -> Int32? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Int32?, Never>) in
+            let source = DispatchSource.makeReadSource(fileDescriptor: pidfd, queue: queue)
+            let resumed = ResumeOnce()
+            source.setEventHandler {
+                guard resumed.claim() else { return }
+                source.cancel()
+                var status: Int32 = 0
+                let reaped = berth_pidfd_wait(pidfd, 1, &status)
+                continuation.resume(returning: reaped == 1 ? status : nil)
+            }
+            source.setCancelHandler { close(pidfd) }
+            source.resume()
+        }
+    }
+
+    /// True while `pid` exists (also as a zombie nobody reaped yet).
+    public static func isAlive(pid: Int32) -> Bool {
+        kill(pid, 0) == 0 || errno == EPERM
+    }
+}
+
+/// Guards a continuation that more than one event handler invocation could try to resume.
+final class ResumeOnce: @unchecked Sendable {
+    private let lock = NSLock()
+    private var claimed = false
+    func claim() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if claimed { return false }
+        claimed = true
+        return true
+    }
+}

@@ -1,0 +1,126 @@
+import CBerth
+import Foundation
+import Logging
+
+/// The runtime on this host: pinned namespaces for sandboxes, berth-shim for containers,
+/// overlayfs over image root filesystems, cgroups under a configurable parent.
+/// All state lives on disk under `paths.runDirectory`, so any `berth` process sees the same
+/// containers and a restarted agent re-adopts them.
+public final class LinuxRuntime: ContainerRuntime, @unchecked Sendable {
+    public let paths: BerthPaths
+    public let images: ImageStore
+    public let cgroups: any CgroupDriver
+    /// Every pod cgroup is created below this one.
+    public let cgroupParent: CgroupPath
+    let launcher: ShimLauncher
+    let logger: Logger
+
+    /// Exit waits of containers whose shim is our child: the single place each is reaped.
+    private let lock = NSLock()
+    private var exitWaits: [String: Task<ContainerExit?, Never>] = [:]
+
+    public init(paths: BerthPaths, images: ImageStore, cgroups: any CgroupDriver, cgroupParent: CgroupPath,
+                shimPath: String = ShimLauncher.locate(), logger: Logger = Logger(label: "berth.runtime")) {
+        self.paths = paths
+        self.images = images
+        self.cgroups = cgroups
+        self.cgroupParent = cgroupParent
+        self.launcher = ShimLauncher(shimPath: shimPath)
+        self.logger = logger
+    }
+
+    // MARK: exit waits
+
+    /// Registers the wait for a shim that we just launched (our child: reaped through its pidfd).
+    func registerExitWait(containerID: String, directory: String, shimPIDFD: Int32) {
+        let task = Task<ContainerExit?, Never> {
+            if shimPIDFD >= 0 { _ = await ProcessWatcher.waitForExit(pidfd: shimPIDFD) }
+            return ContainerStateFiles.readExit(directory: directory) ?? Self.vanished(directory: directory)
+        }
+        lock.withLock { exitWaits[containerID] = task }
+    }
+
+    public func waitContainer(_ id: String) async -> ContainerExit? {
+        if let task = lock.withLock({ exitWaits[id] }) { return await task.value }
+        guard let directory = containerDirectory(id) else { return nil }
+        if let exit = ContainerStateFiles.readExit(directory: directory) { return exit }
+        guard let started = ContainerStateFiles.readStarted(directory: directory) else { return nil }
+        // Re-adopted: the shim is not our child. Its exit (after writing `exit`) is what we wait for.
+        let task = Task<ContainerExit?, Never> {
+            if Self.isShim(pid: started.shimPID) {
+                _ = await ProcessWatcher.waitForExit(pid: started.shimPID)
+            } else if ProcessWatcher.isAlive(pid: started.containerPID) {
+                _ = await ProcessWatcher.waitForExit(pid: started.containerPID)
+            }
+            return ContainerStateFiles.readExit(directory: directory) ?? Self.vanished(directory: directory)
+        }
+        lock.withLock { exitWaits[id] = exitWaits[id] ?? task }
+        return await (lock.withLock { exitWaits[id] } ?? task).value
+    }
+
+    func forgetExitWait(_ id: String) { _ = lock.withLock { exitWaits.removeValue(forKey: id) } }
+
+    /// A container whose shim died without writing `exit` (killed with the agent's process
+    /// group, say) is recorded as failed, so that restart policy can act on it.
+    static func vanished(directory: String) -> ContainerExit? {
+        guard let started = ContainerStateFiles.readStarted(directory: directory) else { return nil }
+        if ProcessWatcher.isAlive(pid: started.containerPID) { kill(started.containerPID, SIGKILL) }
+        let exit = ContainerExit(exitCode: 137, signal: SIGKILL, reason: "Error",
+                                 message: "berth-shim ended before the container (pid \(started.containerPID))",
+                                 startedAt: started.startedAt, finishedAt: Timestamp.nowRFC3339Nano())
+        try? ContainerStateFiles.writeExit(directory: directory, exit)
+        return exit
+    }
+
+    /// A PID from a state file is only trusted while it still names a berth-shim.
+    static func isShim(pid: Int32) -> Bool {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+        let argv0 = data.split(separator: 0).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return argv0.hasSuffix("berth-shim")
+    }
+
+    // MARK: paths
+
+    func containerDirectory(_ id: String) -> String? {
+        for sandbox in sandboxIDs() {
+            let dir = paths.containerDirectory(sandbox: sandbox, container: id)
+            if FileManager.default.fileExists(atPath: dir + "/meta.json") { return dir }
+        }
+        return nil
+    }
+
+    func sandboxIDs() -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: paths.sandboxesDirectory))?.sorted() ?? []
+    }
+
+    func record(_ id: String) throws(RuntimeError) -> (ContainerRecord, String) {
+        guard let dir = containerDirectory(id) else { throw .notFound(kind: "container", id: id) }
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/meta.json"))
+            return (try JSONDecoder().decode(ContainerRecord.self, from: data), dir)
+        } catch {
+            throw .invalidState(id: id, message: "unreadable \(dir)/meta.json: \(error)")
+        }
+    }
+}
+
+func writeJSON<T: Encodable>(_ value: T, to path: String) throws(RuntimeError) {
+    do {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let data = try encoder.encode(value)
+        try data.write(to: URL(fileURLWithPath: path + ".tmp"))
+    } catch {
+        throw .system(operation: "write", path: path, errno: EIO)
+    }
+    guard rename(path + ".tmp", path) == 0 else { throw .system(operation: "rename", path: path, errno: errno) }
+}
+
+func makeDirectory(_ path: String, mode: Int = 0o755) throws(RuntimeError) {
+    do {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: mode])
+    } catch {
+        throw .system(operation: "mkdir", path: path, errno: EIO)
+    }
+}

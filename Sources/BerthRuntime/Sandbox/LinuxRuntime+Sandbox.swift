@@ -1,0 +1,116 @@
+import CBerth
+import Foundation
+
+/// What `sandbox.json` in a sandbox directory holds.
+struct SandboxRecord: Codable, Sendable {
+    var id: String
+    var config: PodSandboxConfig
+    var createdAt: String
+    var state: SandboxState
+    var cgroup: [String]
+}
+
+extension LinuxRuntime {
+    public func runPodSandbox(_ config: PodSandboxConfig) async throws(RuntimeError) -> String {
+        let id = Timestamp.randomID()
+        let dir = paths.sandboxDirectory(id)
+        do {
+            try await createSandbox(id: id, directory: dir, config: config)
+        } catch {
+            // Leave nothing half-made: no pins, no tmpfs, no cgroup, no directory.
+            teardownSandbox(id: id, directory: dir, cgroup: podCgroup(config.uid))
+            throw error
+        }
+        return id
+    }
+
+    private func createSandbox(id: String, directory dir: String, config: PodSandboxConfig) async throws(RuntimeError) {
+        try makeDirectory(dir + "/containers", mode: 0o711)
+        try makeDirectory(dir + "/ns", mode: 0o700)
+        try makeDirectory(dir + "/shm", mode: 0o1777)
+        for (name, content) in [("hosts", config.hostsFile), ("hostname", config.hostname + "\n"), ("resolv.conf", config.resolvConf)] {
+            guard FileManager.default.createFile(atPath: dir + "/" + name, contents: Data(content.utf8),
+                                                 attributes: [.posixPermissions: 0o644]) else {
+                throw .system(operation: "write", path: dir + "/" + name, errno: errno)
+            }
+        }
+        let cgroup = podCgroup(config.uid)
+        var record = SandboxRecord(id: id, config: config, createdAt: Timestamp.nowRFC3339Nano(), state: .notReady,
+                                   cgroup: cgroup.components)
+        try writeJSON(record, to: dir + "/sandbox.json")
+        let shmRC = berth_mount_tmpfs(dir + "/shm", "mode=1777,size=\(config.shmSizeBytes)")
+        guard shmRC == 0 else { throw .system(operation: "mount tmpfs", path: dir + "/shm", errno: -shmRC) }
+        do {
+            try cgroups.create(cgroup, resources: config.resources)
+        } catch {
+            throw .system(operation: "create cgroup", path: "\(error)", errno: EIO)
+        }
+        let launched = try await launcher.launch(mode: "pin", bootstrap: .forPin(id: id, hostname: config.hostname, pinDirectory: dir + "/ns"),
+                                                 bootstrapFile: dir + "/pin.bootstrap")
+        if launched.shimPIDFD >= 0 { _ = await ProcessWatcher.waitForExit(pidfd: launched.shimPIDFD) }
+        if case .failed(let step, let errno, let message) = launched.report {
+            throw .sandbox(pod: "\(config.namespace)/\(config.name)", step: step, errno: errno, message: message)
+        }
+        record.state = .ready
+        try writeJSON(record, to: dir + "/sandbox.json")
+    }
+
+    func podCgroup(_ podUID: String) -> CgroupPath {
+        cgroupParent.appending("pod" + podUID)
+    }
+
+    func sandboxRecord(_ id: String) throws(RuntimeError) -> SandboxRecord {
+        let path = paths.sandboxDirectory(id) + "/sandbox.json"
+        guard let data = FileManager.default.contents(atPath: path) else { throw .notFound(kind: "pod sandbox", id: id) }
+        do {
+            return try JSONDecoder().decode(SandboxRecord.self, from: data)
+        } catch {
+            throw .invalidState(id: id, message: "unreadable \(path): \(error)")
+        }
+    }
+
+    public func stopPodSandbox(_ id: String) async throws(RuntimeError) {
+        var record = try sandboxRecord(id)
+        for container in listContainers(sandboxID: id) where container.state == .running {
+            try await stopContainer(container.id, gracePeriodSeconds: 0)
+        }
+        record.state = .notReady
+        try writeJSON(record, to: paths.sandboxDirectory(id) + "/sandbox.json")
+    }
+
+    public func removePodSandbox(_ id: String) async throws(RuntimeError) {
+        let record = try sandboxRecord(id)
+        for container in listContainers(sandboxID: id) {
+            try await removeContainer(container.id)
+        }
+        teardownSandbox(id: id, directory: paths.sandboxDirectory(id), cgroup: podCgroup(record.config.uid))
+    }
+
+    /// Undoes whatever of a sandbox exists; every step tolerates the thing being absent.
+    func teardownSandbox(id: String, directory dir: String, cgroup: CgroupPath) {
+        for name in ["net", "ipc", "uts"] {
+            _ = berth_umount_detach(dir + "/ns/" + name)
+        }
+        _ = berth_umount_detach(dir + "/shm")
+        cgroups.killAll(cgroup)
+        do { try cgroups.remove(cgroup) } catch {
+            logger.warning("pod cgroup not removed", metadata: ["sandbox": "\(id)", "error": "\(error)"])
+        }
+        do { try FileManager.default.removeItem(atPath: dir) } catch {
+            if FileManager.default.fileExists(atPath: dir) {
+                logger.warning("sandbox directory not removed", metadata: ["path": "\(dir)", "error": "\(error)"])
+            }
+        }
+    }
+
+    public func podSandboxStatus(_ id: String) throws(RuntimeError) -> PodSandboxStatus {
+        let record = try sandboxRecord(id)
+        return PodSandboxStatus(id: id, config: record.config, state: record.state, createdAt: record.createdAt,
+                                logDirectory: paths.podLogDirectory(namespace: record.config.namespace,
+                                                                    name: record.config.name, uid: record.config.uid))
+    }
+
+    public func listPodSandboxes() -> [PodSandboxStatus] {
+        sandboxIDs().compactMap { try? podSandboxStatus($0) }
+    }
+}
