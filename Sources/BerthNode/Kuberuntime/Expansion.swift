@@ -27,8 +27,9 @@ public enum Expansion {
                     }
                     index = input.index(after: close)
                 } else {
-                    out += input[index...]
-                    index = input.endIndex
+                    // Unterminated: "$(" stays as written and the rest is still scanned.
+                    out += "$("
+                    index = nameStart
                 }
             default:
                 out.append("$")

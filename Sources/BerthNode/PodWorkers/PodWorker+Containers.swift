@@ -8,7 +8,7 @@ extension PodWorker {
     func supervise(_ planned: PlannedContainer, started: AsyncEvent?) async {
         defer { started?.fire() }
         var existing = adopted.removeValue(forKey: planned.name)
-        while lifecycle == .syncing && !(planned.role == .sidecar && sidecarsStopping) {
+        attempts: while lifecycle == .syncing && !(planned.role == .sidecar && sidecarsStopping) {
             let runningSince = ContinuousClock.now
             let exit: ContainerExit
             if let status = existing, status.state == .exited, let recorded = status.exit {
@@ -19,11 +19,17 @@ extension PodWorker {
                 started?.fire()
                 exit = await runtime.waitContainer(status.id) ?? Self.lostExit()
             } else {
-                guard let id = await createAndStart(planned) else {
-                    if await backOff(planned, ranFor: .zero) { continue } else { break }
+                let id: String
+                switch await createAndStart(planned) {
+                case .started(let startedID):
+                    id = startedID
+                case .failed(let retryIn):
+                    if await terminationRequested.sleep(for: retryIn) || lifecycle != .syncing { break attempts }
+                    continue attempts
                 }
                 started?.fire()
-                if lifecycle != .syncing { await stopOwn(id) }
+                // Stopping began while it was being created: the pod, or (for a sidecar) the apps ended.
+                if lifecycle != .syncing || (planned.role == .sidecar && sidecarsStopping) { await stopOwn(id) }
                 exit = await runtime.waitContainer(id) ?? Self.lostExit()
             }
             existing = nil
@@ -51,15 +57,17 @@ extension PodWorker {
         tracks[planned.name]?.finished = true
     }
 
-    /// Creates and starts the next attempt; on failure records the waiting reason and returns nil.
-    private func createAndStart(_ planned: PlannedContainer) async -> String? {
+    enum StartOutcome {
+        case started(String)
+        /// Not started (the waiting reason is recorded); try again after this back-off.
+        case failed(retryIn: Duration)
+    }
+
+    /// Creates and starts the next attempt; on failure records the waiting reason and the back-off.
+    private func createAndStart(_ planned: PlannedContainer) async -> StartOutcome {
         guard let sandboxID, var config = planned.config else {
             let message = planned.configError ?? "no sandbox"
-            tracks[planned.name]?.state = .waiting(reason: "CreateContainerConfigError", message: message)
-            onEvent(.containerFailed(pod: plan.key, container: planned.name, reason: "CreateContainerConfigError",
-                                     message: message, restartIn: nil))
-            publish()
-            return nil
+            return failed(planned, reason: "CreateContainerConfigError", message: message)
         }
         config.attempt = tracks[planned.name]?.restartCount ?? 0
         var createdID: String?
@@ -74,22 +82,21 @@ extension PodWorker {
             onEvent(.containerStarted(pod: plan.key, container: planned.name, attempt: config.attempt,
                                       logPath: status?.logPath ?? ""))
             publish()
-            return id
+            return .started(id)
         } catch {
             if let createdID { try? await runtime.removeContainer(createdID) }
-            tracks[planned.name]?.state = .waiting(reason: error.reason, message: error.description)
-            onEvent(.containerFailed(pod: plan.key, container: planned.name, reason: error.reason,
-                                     message: error.description, restartIn: nil))
-            publish()
-            return nil
+            return failed(planned, reason: error.reason, message: error.description)
         }
     }
 
-    /// Sleeps out a back-off after a failed create; false when the pod is stopping instead.
-    private func backOff(_ planned: PlannedContainer, ranFor: Duration) async -> Bool {
-        let delay = nextDelay(planned.name, ranFor: ranFor)
-        if await terminationRequested.sleep(for: delay) { return false }
-        return lifecycle == .syncing
+    /// Records why a container could not be started and the back-off before the next try
+    /// (the restart count stays: nothing ran).
+    private func failed(_ planned: PlannedContainer, reason: String, message: String) -> StartOutcome {
+        let delay = nextDelay(planned.name, ranFor: .zero)
+        tracks[planned.name]?.state = .waiting(reason: reason, message: message)
+        onEvent(.containerFailed(pod: plan.key, container: planned.name, reason: reason, message: message, restartIn: delay))
+        publish()
+        return .failed(retryIn: delay)
     }
 
     private func nextDelay(_ name: String, ranFor: Duration) -> Duration {

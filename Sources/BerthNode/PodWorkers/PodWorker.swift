@@ -39,11 +39,12 @@ public actor PodWorker {
         self.backOffTemplate = backOff
         self.onEvent = onEvent
         self.logger = logger
+        // As the kubelet: every container of a pod with init containers waits in PodInitializing.
+        let initialReason = plan.initContainers.isEmpty ? "ContainerCreating" : "PodInitializing"
         for planned in plan.initContainers + plan.containers {
             tracks[planned.name] = ContainerTrack(
                 name: planned.name, role: planned.role, image: planned.config?.image ?? "", imageID: "",
-                containerID: nil, restartCount: 0,
-                state: .waiting(reason: planned.role == .app ? "ContainerCreating" : "PodInitializing", message: ""),
+                containerID: nil, restartCount: 0, state: .waiting(reason: initialReason, message: ""),
                 lastTermination: nil, finished: false)
         }
     }
@@ -62,6 +63,7 @@ public actor PodWorker {
             tracks[status.name]?.restartCount = status.attempt
             tracks[status.name]?.containerID = status.id
             tracks[status.name]?.imageID = status.imageID
+            if status.state == .exited, let exit = status.exit { tracks[status.name]?.state = .terminated(exit) }
         }
         startTime = (try? runtime.podSandboxStatus(sandboxID))?.createdAt
         initialized = plan.containers.contains { adopted[$0.name] != nil }

@@ -53,16 +53,22 @@ public enum PodPrinter {
         return reason
     }
 
-    /// kubectl's short ages: 45s, 3m, 2m30s... (duration.HumanDuration, simplified).
+    /// kubectl's ages: 45s, 2m30s, 3h5m, 2d5h, 2y1d... (apimachinery's duration.HumanDuration).
     public static func age(_ seconds: TimeInterval) -> String {
-        let s = max(0, Int(seconds))
+        let s = Int(seconds)
+        if s < -1 { return "<invalid>" }
+        if s < 0 { return "0s" }
         if s < 120 { return "\(s)s" }
         let m = s / 60
         if m < 10 { return s % 60 == 0 ? "\(m)m" : "\(m)m\(s % 60)s" }
         if m < 180 { return "\(m)m" }
         let h = m / 60
-        if h < 48 { return m % 60 == 0 || h >= 8 ? "\(h)h" : "\(h)h\(m % 60)m" }
-        return "\(h / 24)d"
+        if h < 8 { return m % 60 == 0 ? "\(h)h" : "\(h)h\(m % 60)m" }
+        if h < 48 { return "\(h)h" }
+        if h < 24 * 8 { return h % 24 == 0 ? "\(h / 24)d" : "\(h / 24)d\(h % 24)h" }
+        if h < 24 * 365 * 2 { return "\(h / 24)d" }
+        if h < 24 * 365 * 8 { return (h / 24) % 365 == 0 ? "\(h / 24 / 365)y" : "\(h / 24 / 365)y\((h / 24) % 365)d" }
+        return "\(h / 24 / 365)y"
     }
 
     /// Left-aligned columns three spaces apart, like kubectl's tabwriter.
