@@ -20,6 +20,7 @@ public actor NodeAgent {
         var task: Task<PodPhase, Never>
     }
     var running: [String: Running] = [:]
+    var removals: [String: Task<Void, Never>] = [:]
 
     public init(settings: NodeSettings, runtime: any ContainerRuntime, logger: Logger = Logger(label: "berth.agent"),
                 sink: @escaping @Sendable (PodEvent) -> Void = { _ in }) {
@@ -65,17 +66,34 @@ public actor NodeAgent {
     }
 
     /// Stops the pod gracefully; with `remove`, also deletes everything it left and its record.
+    /// Concurrent calls for one pod share the same work, so a deletion request and a shutdown
+    /// racing each other neither remove twice nor return before the removal is done.
     public func terminate(uid: String, gracePeriodSeconds: Double? = nil, remove: Bool) async {
-        guard let entry = running[uid] else { return }
-        await entry.worker.terminate(gracePeriodSeconds: gracePeriodSeconds)
-        _ = await entry.task.value
-        if remove {
-            await entry.worker.remove(logDirectory: settings.paths.podLogDirectory(
-                namespace: entry.pod.metadata.namespace ?? "default", name: entry.pod.metadata.name ?? "", uid: uid))
-            await statusWriter.forget(uid)
-            store.remove(uid: uid)
-            running[uid] = nil
+        if let inFlight = removals[uid] {
+            await inFlight.value
+            return
         }
+        guard let entry = running[uid] else { return }
+        guard remove else {
+            await entry.worker.terminate(gracePeriodSeconds: gracePeriodSeconds)
+            _ = await entry.task.value
+            return
+        }
+        let logDirectory = settings.paths.podLogDirectory(
+            namespace: entry.pod.metadata.namespace ?? "default", name: entry.pod.metadata.name ?? "", uid: uid)
+        let writer = statusWriter
+        let store = self.store
+        let removal = Task {
+            await entry.worker.terminate(gracePeriodSeconds: gracePeriodSeconds)
+            _ = await entry.task.value
+            await entry.worker.remove(logDirectory: logDirectory)
+            await writer.forget(uid)
+            store.remove(uid: uid)
+        }
+        removals[uid] = removal
+        await removal.value
+        running[uid] = nil
+        removals[uid] = nil
     }
 
     /// Acts on `berth delete` requests written by other berth processes.

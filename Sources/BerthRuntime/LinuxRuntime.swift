@@ -60,6 +60,9 @@ public final class LinuxRuntime: ContainerRuntime, @unchecked Sendable {
 
     func forgetExitWait(_ id: String) { _ = lock.withLock { exitWaits.removeValue(forKey: id) } }
 
+    /// The registered exit wait under `key`, if this process launched that shim.
+    func registeredExitWait(_ key: String) -> Task<ContainerExit?, Never>? { lock.withLock { exitWaits[key] } }
+
     /// A container whose shim died without writing `exit` (killed with the agent's process
     /// group, say) is recorded as failed, so that restart policy can act on it.
     static func vanished(directory: String) -> ContainerExit? {
@@ -111,7 +114,7 @@ func writeJSON<T: Encodable>(_ value: T, to path: String) throws(RuntimeError) {
         let data = try encoder.encode(value)
         try data.write(to: URL(fileURLWithPath: path + ".tmp"))
     } catch {
-        throw .system(operation: "write", path: path, errno: EIO)
+        throw .file(operation: "write", path: path, message: "\(error)")
     }
     guard rename(path + ".tmp", path) == 0 else { throw .system(operation: "rename", path: path, errno: errno) }
 }
@@ -121,6 +124,6 @@ func makeDirectory(_ path: String, mode: Int = 0o755) throws(RuntimeError) {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: mode])
     } catch {
-        throw .system(operation: "mkdir", path: path, errno: EIO)
+        throw .file(operation: "mkdir", path: path, message: "\(error)")
     }
 }

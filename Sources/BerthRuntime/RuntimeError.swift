@@ -11,6 +11,9 @@ public enum RuntimeError: Error, CustomStringConvertible, Sendable {
     case sandbox(pod: String, step: String, errno: Int32, message: String)
     /// A system call made by the agent itself failed.
     case system(operation: String, path: String, errno: Int32)
+    /// Reading or writing one of the runtime's own files failed.
+    case file(operation: String, path: String, message: String)
+    case cgroup(CgroupError)
     case notFound(kind: String, id: String)
     case invalidState(id: String, message: String)
     case shimMissing(path: String)
@@ -25,6 +28,10 @@ public enum RuntimeError: Error, CustomStringConvertible, Sendable {
             return "pod sandbox \"\(pod)\": step \(step) failed: \(message)\(errnoSuffix(errno))"
         case .system(let operation, let path, let errno):
             return "\(operation) \(path): \(String(cString: strerror(errno)))"
+        case .file(let operation, let path, let message):
+            return "\(operation) \(path): \(message)"
+        case .cgroup(let error):
+            return "cgroup: \(error)"
         case .notFound(let kind, let id):
             return "\(kind) \"\(id)\" not found"
         case .invalidState(let id, let message):

@@ -10,8 +10,12 @@ struct PodAdmission {
 
     func admit(file: String, validation: String) throws -> [Pod] {
         let text: String
-        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-            throw CLIError("error: cannot read \(file): \(error.localizedDescription)")
+        if file == "-" {
+            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        } else {
+            do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+                throw CLIError("error: the path \"\(file)\" cannot be read: \(error.localizedDescription)")
+            }
         }
         let decoded: (pods: [Pod], warnings: [String])
         do { decoded = try decodePods(yaml: text, strict: validation == "strict") } catch {

@@ -11,7 +11,7 @@ struct Run: AsyncParsableCommand {
 
     @OptionGroup var node: NodeOptions
 
-    @Option(name: .shortAndLong, help: "Manifest with one or more Pod documents.")
+    @Option(name: .shortAndLong, help: "Manifest with one or more Pod documents (- for standard input).")
     var filename: String
 
     @Flag(help: "Remove the pods once they have finished.")
@@ -50,6 +50,8 @@ struct Run: AsyncParsableCommand {
         for pod in pods {
             phases.append(await agent.wait(uid: pod.metadata.uid ?? "") ?? .unknown)
         }
+        // A `berth delete` may be removing a pod right now: finish that before exiting.
+        await agent.processDeletionRequests()
         await output.drain()
         await agent.flushStatus()
         if rm {

@@ -9,7 +9,13 @@ import Testing
 final class BerthHarness: @unchecked Sendable {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
-    static let binDirectory = packageRoot + "/.build/debug"
+    /// The built binaries: `.build/debug`, or `$BERTH_BIN_DIR` (e.g. another --scratch-path).
+    static let binDirectory: String = {
+        if let dir = ProcessInfo.processInfo.environment["BERTH_BIN_DIR"], !dir.isEmpty {
+            return dir.hasPrefix("/") ? dir : packageRoot + "/" + dir
+        }
+        return packageRoot + "/.build/debug"
+    }()
 
     let root: String
     let cgroupParent: String
@@ -144,7 +150,8 @@ final class BerthHarness: @unchecked Sendable {
         var left: [String] = []
         let mountinfo = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
         left += mountinfo.split(separator: "\n").filter { $0.contains(root) }.map { "mount: \($0)" }
-        for controller in ["memory", "cpu", "pids"] {
+        let hierarchies = (try? FileManager.default.contentsOfDirectory(atPath: "/sys/fs/cgroup")) ?? []
+        for controller in hierarchies where controller != "unified" {
             let dir = cgroupDirectory(controller: controller, components: [])
             let children = (try? FileManager.default.contentsOfDirectory(atPath: dir))?.filter { $0.hasPrefix("pod") } ?? []
             left += children.map { "cgroup: \(dir)/\($0)" }

@@ -8,8 +8,10 @@ public struct NodeSettings: Sendable {
     public var defaultSeccomp: SeccompMode = .runtimeDefault
     /// The pids limit of each pod and container cgroup (the kubelet's `--pod-max-pids`).
     public var podPidsLimit: Int64? = 4096
-    /// Nameservers, search domains and options of the pods' /etc/resolv.conf.
-    public var resolvConf: String = "nameserver 127.0.0.53\noptions ndots:5\n"
+    /// The pods' /etc/resolv.conf. Without cluster DNS, ClusterFirst falls back to the host's
+    /// resolv.conf minus loopback nameservers, as the kubelet does.
+    public var resolvConf: String = SandboxFiles.resolvConf(DNSConfig.hostDefault(
+        hostResolvConf: (try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? ""))
     public var restartBackOff: BackOff = BackOff()
 
     public init(paths: BerthPaths) { self.paths = paths }

@@ -16,7 +16,8 @@ public enum PodTranslation {
             hostsFile: hostsFile(hostname: hostname, subdomain: spec.subdomain, namespace: namespace),
             resolvConf: settings.resolvConf, labels: pod.metadata.labels ?? [:],
             annotations: pod.metadata.annotations ?? [:],
-            resources: podResources(spec: spec, settings: settings))
+            resources: podResources(spec: spec, settings: settings),
+            shareProcessNamespace: spec.shareProcessNamespace ?? false)
         func planned(_ container: Container, role: ContainerRole) -> PlannedContainer {
             do {
                 let config = try containerConfig(container, pod: pod, hostname: hostname, volumes: volumes.paths, settings: settings)
@@ -118,19 +119,9 @@ public enum PodTranslation {
         return (paths, emptyDirs)
     }
 
+    /// The kubelet's hosts file. A pod has no IP of its own yet (no CNI here), so its hostname
+    /// resolves to 127.0.1.1, which reaches the pod's own loopback.
     static func hostsFile(hostname: String, subdomain: String?, namespace: String) -> String {
-        var text = """
-        # Kubernetes-managed hosts file.
-        127.0.0.1\tlocalhost
-        ::1\tlocalhost ip6-localhost ip6-loopback
-        fe00::0\tip6-localnet
-        fe00::0\tip6-mcastprefix
-        fe00::1\tip6-allnodes
-        fe00::2\tip6-allrouters
-
-        """
-        let fqdn = subdomain.map { "\(hostname).\($0).\(namespace).svc.cluster.local\t" } ?? ""
-        text += "127.0.1.1\t\(fqdn)\(hostname)\n"
-        return text
+        SandboxFiles.hosts(HostsFileInput(podIPs: ["127.0.1.1"], hostname: hostname, subdomain: subdomain, namespace: namespace))
     }
 }

@@ -71,6 +71,7 @@ extension Bootstrap {
         b.add("netns", namespaces.net)
         b.add("ipcns", namespaces.ipc)
         b.add("utsns", namespaces.uts)
+        if let pid = namespaces.pid { b.add("pidns", pid) }
         for file in cgroupProcs { b.add("cgroupprocs", file) }
         if let oomFile { b.add("oomfile", oomFile) }
         b.add("rootfs", paths.rootfs)
@@ -86,9 +87,8 @@ extension Bootstrap {
             b.add("mount", paths.sandboxDirectory + "/" + file, "/etc/" + file, "", "bind,file", "")
         }
         for mount in config.mounts {
-            var isDirectory: ObjCBool = true
-            _ = FileManager.default.fileExists(atPath: mount.hostPath, isDirectory: &isDirectory)
-            var flags = ["rbind", isDirectory.boolValue ? "dir" : "file"]
+            // The shim creates a missing target of the same type as the source.
+            var flags = ["rbind"]
             if mount.readOnly { flags.append("ro") }
             b.add("mount", mount.hostPath, mount.containerPath, "", flags.joined(separator: ","), "")
         }
@@ -131,6 +131,20 @@ extension Bootstrap {
         return b
     }
 
+    /// The bootstrap for `berth-shim pause`: the pod's shared PID namespace and its init, which
+    /// joins the pod's net/ipc/uts namespaces; the PID namespace is pinned in `pinDirectory`.
+    public static func forPause(id: String, stateDirectory: String, namespaces: SandboxNamespaces,
+                                pinDirectory: String) -> Bootstrap {
+        var b = Bootstrap()
+        b.add("id", id)
+        b.add("statedir", stateDirectory)
+        b.add("netns", namespaces.net)
+        b.add("ipcns", namespaces.ipc)
+        b.add("utsns", namespaces.uts)
+        b.add("pindir", pinDirectory)
+        return b
+    }
+
     /// The bootstrap for `berth-shim pin`.
     public static func forPin(id: String, hostname: String, pinDirectory: String) -> Bootstrap {
         var b = Bootstrap()
@@ -146,9 +160,13 @@ public struct SandboxNamespaces: Codable, Sendable, Equatable {
     public var net: String
     public var ipc: String
     public var uts: String
-    public init(pinDirectory: String) {
+    /// The pod's shared PID namespace (pinned by the pause process), nil when each container
+    /// gets its own.
+    public var pid: String?
+    public init(pinDirectory: String, sharesPID: Bool = false) {
         net = pinDirectory + "/net"
         ipc = pinDirectory + "/ipc"
         uts = pinDirectory + "/uts"
+        pid = sharesPID ? pinDirectory + "/pid" : nil
     }
 }

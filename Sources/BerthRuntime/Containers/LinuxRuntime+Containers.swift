@@ -21,7 +21,7 @@ extension LinuxRuntime {
             do {
                 try cgroups.create(cgroup, resources: config.resources)
             } catch {
-                throw RuntimeError.system(operation: "create cgroup", path: "\(error)", errno: EIO)
+                throw RuntimeError.cgroup(error)
             }
             let record = ContainerRecord(id: id, sandboxID: sandboxID, config: config, imageID: image.imageID,
                                          imageRootfs: image.rootfs, logPath: logPath, cgroup: cgroup.components,
@@ -38,12 +38,13 @@ extension LinuxRuntime {
     public func startContainer(_ id: String) async throws(RuntimeError) {
         let (record, dir) = try record(id)
         let sandboxDir = paths.sandboxDirectory(record.sandboxID)
+        let sharesPID = try sandboxRecord(record.sandboxID).config.shareProcessNamespace
         let cgroup = cgroupParent.withComponents(record.cgroup)
         let containerPaths = ContainerPaths(stateDirectory: dir, rootfs: dir + "/rootfs", imageRootfs: record.imageRootfs,
                                             upperDirectory: dir + "/upper", workDirectory: dir + "/work",
                                             logPath: record.logPath, sandboxDirectory: sandboxDir)
         let bootstrap = Bootstrap.forContainer(id: id, config: record.config, paths: containerPaths,
-                                               namespaces: SandboxNamespaces(pinDirectory: sandboxDir + "/ns"),
+                                               namespaces: SandboxNamespaces(pinDirectory: sandboxDir + "/ns", sharesPID: sharesPID),
                                                cgroupProcs: cgroups.procsFiles(cgroup), oomFile: cgroups.oomKillFile(cgroup))
         let launched = try await launcher.launch(mode: "run", bootstrap: bootstrap, bootstrapFile: dir + "/bootstrap")
         switch launched.report {
@@ -100,7 +101,7 @@ extension LinuxRuntime {
         }
         try? FileManager.default.removeItem(atPath: record.logPath)
         do { try FileManager.default.removeItem(atPath: dir) } catch {
-            throw .system(operation: "remove", path: dir, errno: EIO)
+            throw .file(operation: "remove", path: dir, message: "\(error)")
         }
     }
 
