@@ -23,9 +23,9 @@ public enum RuntimeError: Error, CustomStringConvertible, Sendable {
         case .image(let reference, let message):
             return "image \"\(reference)\": \(message)"
         case .createContainer(let container, let step, let errno, let message):
-            return "container \"\(container)\": step \(step) failed: \(message)\(errnoSuffix(errno))"
+            return "container \"\(container)\": step \(step) failed: \(message)\(errnoSuffix(errno, unlessIn: message))"
         case .sandbox(let pod, let step, let errno, let message):
-            return "pod sandbox \"\(pod)\": step \(step) failed: \(message)\(errnoSuffix(errno))"
+            return "pod sandbox \"\(pod)\": step \(step) failed: \(message)\(errnoSuffix(errno, unlessIn: message))"
         case .system(let operation, let path, let errno):
             return "\(operation) \(path): \(String(cString: strerror(errno)))"
         case .file(let operation, let path, let message):
@@ -52,8 +52,10 @@ public enum RuntimeError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-private func errnoSuffix(_ errno: Int32) -> String {
-    errno == 0 ? "" : " (\(String(cString: strerror(errno))))"
+/// " (No such file or directory)", unless the shim's message already says so.
+private func errnoSuffix(_ errno: Int32, unlessIn message: String) -> String {
+    let text = String(cString: strerror(errno))
+    return errno == 0 || message.contains(text) ? "" : " (\(text))"
 }
 
 /// The errno of the last failed libc call, captured where it happened.

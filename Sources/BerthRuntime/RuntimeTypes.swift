@@ -16,10 +16,14 @@ public struct PodSandboxConfig: Codable, Sendable, Equatable {
     public var annotations: [String: String]
     /// Pod-level cgroup limits (the sum of the containers' limits when all have them).
     public var resources: CgroupResources?
+    /// One PID namespace for the whole pod, with a pause process as its PID 1
+    /// (`spec.shareProcessNamespace`); otherwise each container is PID 1 of its own.
+    public var shareProcessNamespace: Bool
 
     public init(name: String, namespace: String, uid: String, hostname: String, hostsFile: String,
                 resolvConf: String, shmSizeBytes: Int64 = 64 << 20, labels: [String: String] = [:],
-                annotations: [String: String] = [:], resources: CgroupResources? = nil) {
+                annotations: [String: String] = [:], resources: CgroupResources? = nil,
+                shareProcessNamespace: Bool = false) {
         self.name = name
         self.namespace = namespace
         self.uid = uid
@@ -30,6 +34,25 @@ public struct PodSandboxConfig: Codable, Sendable, Equatable {
         self.labels = labels
         self.annotations = annotations
         self.resources = resources
+        self.shareProcessNamespace = shareProcessNamespace
+    }
+}
+
+extension PodSandboxConfig {
+    /// Sandbox records written before `shareProcessNamespace` existed decode as not sharing.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        namespace = try c.decode(String.self, forKey: .namespace)
+        uid = try c.decode(String.self, forKey: .uid)
+        hostname = try c.decode(String.self, forKey: .hostname)
+        hostsFile = try c.decode(String.self, forKey: .hostsFile)
+        resolvConf = try c.decode(String.self, forKey: .resolvConf)
+        shmSizeBytes = try c.decode(Int64.self, forKey: .shmSizeBytes)
+        labels = try c.decode([String: String].self, forKey: .labels)
+        annotations = try c.decode([String: String].self, forKey: .annotations)
+        resources = try c.decodeIfPresent(CgroupResources.self, forKey: .resources)
+        shareProcessNamespace = try c.decodeIfPresent(Bool.self, forKey: .shareProcessNamespace) ?? false
     }
 }
 

@@ -40,7 +40,7 @@ static int join_target(const struct bootstrap *bs, struct berth_error *err) {
         if (fds[i] < 0) return berth_fail(err, "setns", errno, "open %s", path);
     }
     /* into the cgroups before the cgroup namespace, so that it is rooted right */
-    if (write_cgroup_procs(&bs->cgroupprocs, getpid(), err) < 0) return -1;
+    if (cgroup_attach_self(&bs->cgroupprocs, err) < 0) return -1;
     for (size_t i = 0; i < NEXEC_NS; i++) {
         if (setns(fds[i], exec_ns[i].type) < 0)
             return berth_fail(err, "setns", errno, "join the %s namespace of %d", exec_ns[i].name,

@@ -1,5 +1,5 @@
 /*
- * berth-shim run|pin|exec: the bootstrap on fd 3, report lines on fd 4
+ * berth-shim run|pin|exec|pause: the bootstrap on fd 3, report lines on fd 4
  * (see berth_bootstrap.h for the whole contract).
  */
 #include <errno.h>
@@ -22,6 +22,8 @@ static int check_records(const char *mode, const struct bootstrap *bs, struct be
         else if (bs->args.n == 0) missing = "arg";
     } else if (!strcmp(mode, "pin")) {
         if (!bs->pindir) missing = "pindir";
+    } else if (!strcmp(mode, "pause")) {
+        if (!bs->statedir) missing = "statedir";
     }
     if (missing) return berth_fail(err, "bootstrap", EINVAL, "%s mode needs a %s record", mode, missing);
     return 0;
@@ -43,8 +45,8 @@ int main(int argc, char **argv) {
     }
 
     const char *mode = argc == 2 ? argv[1] : "";
-    if (strcmp(mode, "run") && strcmp(mode, "pin") && strcmp(mode, "exec")) {
-        berth_fail(&err, "usage", EINVAL, "usage: berth-shim run|pin|exec (bootstrap on fd %d)",
+    if (strcmp(mode, "run") && strcmp(mode, "pin") && strcmp(mode, "exec") && strcmp(mode, "pause")) {
+        berth_fail(&err, "usage", EINVAL, "usage: berth-shim run|pin|exec|pause (bootstrap on fd %d)",
                    BERTH_BOOTSTRAP_FD);
         fprintf(stderr, "%s\n", err.message);
         report_error(&err);
@@ -64,6 +66,13 @@ int main(int argc, char **argv) {
             return 1;
         }
         report_line("pinned");
+        return 0;
+    }
+    if (!strcmp(mode, "pause")) {
+        if (run_pause(&bs, argv, &err) < 0) {
+            report_error(&err);
+            return 1;
+        }
         return 0;
     }
     if (!strcmp(mode, "exec")) {

@@ -1,13 +1,15 @@
 /*
- * What the monitor (the container's parent) records: cgroup placement, the OOM-kill
- * counter, and the `exit` state file.
+ * Cgroup placement, and what the monitor (the container's parent) records: the OOM-kill
+ * counter and the `exit` state file.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "shim.h"
 
@@ -19,6 +21,33 @@ int write_cgroup_procs(const struct strv *files, pid_t pid, struct berth_error *
         if (fd < 0) return berth_fail(err, "cgroup", errno, "open %s", files->v[i]);
         if (write_all(fd, buf, (size_t)n) < 0)
             return berth_fail(err, "cgroup", errno, "write %d to %s", (int)pid, files->v[i]);
+    }
+    return 0;
+}
+
+/*
+ * The caller (single-threaded: the container child, or the exec shim) moves itself by writing
+ * "0", meaning "the writer". On cgroup v1 it writes to the `tasks` file beside each
+ * cgroup.procs: a thread moving itself lets the kernel skip the write side of
+ * cgroup_threadgroup_rwsem, whose percpu-rwsem has to wait for an RCU grace period first.
+ * Measured on this 2-core host (kernel 6.18, hybrid v1): a PID written to cgroup.procs of 4
+ * hierarchies by the parent 4.6-16 ms (the first write waits, the rest ride on it), "0"
+ * written to `tasks` by the process itself 0.03-0.05 ms. cgroup2 has no `tasks` file: "0"
+ * goes to cgroup.procs (same effect, the kernel takes the lock there).
+ */
+int cgroup_attach_self(const struct strv *files, struct berth_error *err) {
+    char tasks[PATH_MAX];
+    for (size_t i = 0; i < files->n; i++) {
+        const char *file = files->v[i];
+        const char *target = file;
+        const char *slash = strrchr(file, '/');
+        if (slash && !strcmp(slash + 1, "cgroup.procs") &&
+            snprintf(tasks, sizeof tasks, "%.*s/tasks", (int)(slash - file), file) < (int)sizeof tasks &&
+            access(tasks, W_OK) == 0)
+            target = tasks;
+        cleanup_fd int fd = open(target, O_WRONLY | O_CLOEXEC);
+        if (fd < 0) return berth_fail(err, "cgroup", errno, "open %s", target);
+        if (write_all(fd, "0", 1) < 0) return berth_fail(err, "cgroup", errno, "move into %s", target);
     }
     return 0;
 }

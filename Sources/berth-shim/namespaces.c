@@ -56,10 +56,7 @@ static void unpin(const char *dir, size_t count) {
     }
 }
 
-static int pin_one(const char *dir, const char *name, struct berth_error *err) {
-    char path[PATH_MAX], src[64];
-    if (pin_path(dir, name, path, err) < 0) return -1;
-    snprintf(src, sizeof src, "/proc/self/ns/%s", name);
+int ns_bind(const char *src, const char *path, struct berth_error *err) {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
     if (fd < 0) return berth_fail(err, "pin", errno, "create %s", path);
     close(fd);
@@ -69,6 +66,13 @@ static int pin_one(const char *dir, const char *name, struct berth_error *err) {
         return berth_fail(err, "pin", e, "bind %s on %s", src, path);
     }
     return 0;
+}
+
+static int pin_one(const char *dir, const char *name, struct berth_error *err) {
+    char path[PATH_MAX], src[64];
+    if (pin_path(dir, name, path, err) < 0) return -1;
+    snprintf(src, sizeof src, "/proc/self/ns/%s", name);
+    return ns_bind(src, path, err);
 }
 
 int run_pin(const struct bootstrap *bs, struct berth_error *err) {

@@ -1,7 +1,7 @@
 /*
  * Run mode: the shim joins the pod's namespaces, forks the container as PID 1 of a new
- * PID namespace, places it in its cgroups, lets it go, reports its PID, and stays its
- * parent (like conmon): CRI log copying, reaping, the exit state file.
+ * PID namespace, lets it go (it moves itself into its cgroups first), reports its PID, and
+ * stays its parent (like conmon): CRI log copying, reaping, the exit state file.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -68,6 +68,8 @@ __attribute__((noreturn)) static void container_child(const struct bootstrap *bs
     while ((r = read(go, &c, 1)) < 0 && errno == EINTR) {}
     if (r != 1) _exit(127); /* the monitor failed (and reports it) or is gone */
 
+    /* Into the cgroups before anything else: itself, which is far cheaper on v1 (monitor.c). */
+    if (cgroup_attach_self(&bs->cgroupprocs, &err) < 0) berth_child_die(errfd, &err);
     if (unshare(CLONE_NEWNS) < 0) {
         berth_fail(&err, "unshare", errno, "unshare mount namespace");
         berth_child_die(errfd, &err);
@@ -126,10 +128,6 @@ int run_container(const struct bootstrap *bs, struct berth_error *err) {
     if (pidfd < 0) {
         kill_and_reap(pid);
         return berth_fail(err, "fork", -pidfd, "pidfd_open %d", pid);
-    }
-    if (write_cgroup_procs(&bs->cgroupprocs, pid, err) < 0) {
-        kill_and_reap(pid);
-        return -1;
     }
     if (write_all(go[1], "g", 1) < 0) {
         int e = errno;

@@ -139,6 +139,11 @@ int read_all(int fd, char **out, size_t *len);
 /* namespaces.c */
 int ns_join_path(const char *path, int nstype, struct berth_error *err);
 int run_pin(const struct bootstrap *bs, struct berth_error *err);
+/* Pin the namespace file `src` (e.g. /proc/<pid>/ns/pid) by binding it on a new file `path`. */
+int ns_bind(const char *src, const char *path, struct berth_error *err);
+
+/* pause.c: the pod's shared PID namespace and its init (argv is renamed in the init). */
+int run_pause(const struct bootstrap *bs, char **argv, struct berth_error *err);
 
 /* paths.c: resolution inside the container root (openat2 RESOLVE_IN_ROOT) */
 /* Open `path` (container path) under rootfd as O_PATH, creating it (and parents as
@@ -193,5 +198,8 @@ int run_container(const struct bootstrap *bs, struct berth_error *err);
 int read_child_error(int fd, struct berth_error *err);
 int run_exec(const struct bootstrap *bs, int *exit_code, struct berth_error *err);
 int write_cgroup_procs(const struct strv *files, pid_t pid, struct berth_error *err);
+/* Moves the calling single-threaded process into those cgroups by writing "0" (v1: to the
+ * sibling `tasks` file, which skips the kernel's threadgroup lock and its RCU grace period). */
+int cgroup_attach_self(const struct strv *files, struct berth_error *err);
 
 #endif

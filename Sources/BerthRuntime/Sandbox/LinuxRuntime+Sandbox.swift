@@ -17,8 +17,8 @@ extension LinuxRuntime {
         do {
             try await createSandbox(id: id, directory: dir, config: config)
         } catch {
-            // Leave nothing half-made: no pins, no tmpfs, no cgroup, no directory.
-            teardownSandbox(id: id, directory: dir, cgroup: podCgroup(config.uid))
+            // Leave nothing half-made: no pause process, no pins, no tmpfs, no cgroup, no directory.
+            await teardownSandbox(id: id, directory: dir, cgroup: podCgroup(config.uid))
             throw error
         }
         return id
@@ -43,13 +43,16 @@ extension LinuxRuntime {
         do {
             try cgroups.create(cgroup, resources: config.resources)
         } catch {
-            throw .system(operation: "create cgroup", path: "\(error)", errno: EIO)
+            throw .cgroup(error)
         }
         let launched = try await launcher.launch(mode: "pin", bootstrap: .forPin(id: id, hostname: config.hostname, pinDirectory: dir + "/ns"),
                                                  bootstrapFile: dir + "/pin.bootstrap")
         if launched.shimPIDFD >= 0 { _ = await ProcessWatcher.waitForExit(pidfd: launched.shimPIDFD) }
         if case .failed(let step, let errno, let message) = launched.report {
             throw .sandbox(pod: "\(config.namespace)/\(config.name)", step: step, errno: errno, message: message)
+        }
+        if config.shareProcessNamespace {
+            try await startPause(sandboxID: id, directory: dir, pod: "\(config.namespace)/\(config.name)")
         }
         record.state = .ready
         try writeJSON(record, to: dir + "/sandbox.json")
@@ -74,6 +77,7 @@ extension LinuxRuntime {
         for container in listContainers(sandboxID: id) where container.state == .running {
             try await stopContainer(container.id, gracePeriodSeconds: 0)
         }
+        await stopPause(sandboxID: id, directory: paths.sandboxDirectory(id))
         record.state = .notReady
         try writeJSON(record, to: paths.sandboxDirectory(id) + "/sandbox.json")
     }
@@ -83,12 +87,14 @@ extension LinuxRuntime {
         for container in listContainers(sandboxID: id) {
             try await removeContainer(container.id)
         }
-        teardownSandbox(id: id, directory: paths.sandboxDirectory(id), cgroup: podCgroup(record.config.uid))
+        await teardownSandbox(id: id, directory: paths.sandboxDirectory(id), cgroup: podCgroup(record.config.uid))
     }
 
     /// Undoes whatever of a sandbox exists; every step tolerates the thing being absent.
-    func teardownSandbox(id: String, directory dir: String, cgroup: CgroupPath) {
-        for name in ["net", "ipc", "uts"] {
+    /// The pause process goes first (after the containers, which the callers removed).
+    func teardownSandbox(id: String, directory dir: String, cgroup: CgroupPath) async {
+        await stopPause(sandboxID: id, directory: dir)
+        for name in ["net", "ipc", "uts", "pid"] {
             _ = berth_umount_detach(dir + "/ns/" + name)
         }
         _ = berth_umount_detach(dir + "/shm")

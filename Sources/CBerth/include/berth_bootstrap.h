@@ -2,8 +2,8 @@
  * The contract between the agent (Swift) and berth-shim (C).
  *
  * The agent posix_spawns `berth-shim <mode>` with:
- *   fd 0      /dev/null (run, pin) or the caller's stdin (exec)
- *   fd 1, 2   /dev/null (run, pin) or the caller's stdout/stderr (exec)
+ *   fd 0      /dev/null (run, pin, pause) or the caller's stdin (exec)
+ *   fd 1, 2   /dev/null (run, pin, pause) or the caller's stdout/stderr (exec)
  *   fd 3      the bootstrap: a read-only file or pipe holding the records below
  *   fd 4      the report pipe (write end): the shim writes report lines to it
  * Every other fd is closed. The shim never waits on the agent: it may be gone.
@@ -16,9 +16,10 @@
  * |--------------|--------------------------------------|------------|-----------------------------------------
  * | version      | 1                                    | all        | first record
  * | id           | container or pod id                  | all        | used in messages only
- * | statedir     | dir                                  | run        | shim writes `pid` and `exit` files here
+ * | statedir     | dir                                  | run, pause | shim writes `pid` and `exit` files here
  * | log          | path                                 | run        | CRI log file (append, created 0640)
  * | netns/ipcns/utsns/pidns | path                      | run        | pinned namespace to join (pidns optional)
+ * | netns/ipcns/utsns | path                            | pause      | optional: pinned namespace the pause process joins
  * | targetpid    | pid                                  | exec       | join all namespaces of this process
  * | cgroupprocs  | path of a cgroup.procs file          | run, exec  | child pid written here before it runs (repeat per v1 controller)
  * | oomfile      | path (memory.oom_control / memory.events) | run   | "oom_kill N" line read at start and exit
@@ -35,6 +36,7 @@
  * | rootreadonly | 1                                    | run        | remount / read-only after all mounts
  * | hostname     | name                                 | pin        | sethostname in the new UTS namespace
  * | pindir       | dir                                  | pin        | bind /proc/self/ns/{net,ipc,uts} to dir/{net,ipc,uts}
+ * | pindir       | dir                                  | pause      | optional: bind the new PID namespace to dir/pid
  * | cwd          | dir                                  | run, exec  | inside the container; created if missing (run)
  * | env          | NAME=value                           | run, exec  | repeat; the process gets exactly these
  * | arg          | value                                | run, exec  | repeat; arg[0] is looked up in the container's PATH env
@@ -52,11 +54,13 @@
  * | line                                   | when
  * |----------------------------------------|---------------------------------------------
  * | started <shim-pid> <container-pid>     | run/exec: the workload's execve succeeded
+ * | started <shim-pid> <init-pid>          | pause: the pod's PID 1 runs (and is pinned if pindir)
  * | pinned                                 | pin: namespaces pinned under pindir
  * | error <step> <errno> <message>         | any step failed; message is percent-encoded; shim exits 1
  *
- * Files the shim writes in statedir (run mode), each written to a temp name and renamed:
- *   pid   "<shim-pid> <container-pid> <startedAt>\n"   once the workload exec'd
+ * Files the shim writes in statedir (run and pause modes), each written to a temp name and renamed:
+ *   pid   "<shim-pid> <container-pid> <startedAt>\n"   once the workload exec'd (pause: the
+ *         init's pid, once it runs)
  *   exit  lines `key=value`: exitCode, signal, reason (Completed|Error|OOMKilled),
  *         startedAt, finishedAt (RFC 3339 with nanoseconds, UTC), message
  * In exec mode the shim waits for the process and exits with its status (128+signal).
@@ -80,7 +84,17 @@
  *   nosuid/nodev/noexec/ro on a bind are applied by a bind remount.
  * - Numbers are decimal, except a `device` mode with a leading 0, which is octal (0666).
  * - `pidns`: the container joins it (its init must be alive) instead of being PID 1 of a
- *   new PID namespace, which is what happens without the record.
+ *   new PID namespace, which is what happens without the record. A pinned PID namespace
+ *   whose init has exited can still be joined, but the fork into it fails (step fork, ENOMEM).
+ * - pause mode (`shareProcessNamespace`): the shim joins netns/ipcns/utsns if given,
+ *   unshares a PID namespace and forks its init (PID 1, named `pause` in comm and argv),
+ *   then stays its parent like run mode: pins the namespace to pindir/pid, writes `pid`,
+ *   reports `started`, forwards SIGTERM/SIGINT (SIGHUP as SIGTERM) to the init, reaps it and
+ *   writes `exit`. The init reaps every process re-parented to it (SIGCHLD via
+ *   sigwaitinfo) and exits 0 on SIGTERM or SIGINT sent from outside the pod (si_pid 0); the
+ *   pod's own processes cannot end it. It runs in a private mount namespace whose root is
+ *   an empty read-only tmpfs (mounted over statedir there; cwd "/"), with no capabilities,
+ *   no_new_privs, and no fds but /dev/null on 0..2. It stays in the shim's cgroup.
  * - `oomscoreadj` below the inherited minimum needs CAP_SYS_RESOURCE; lacking it, the
  *   value is left as it is rather than failing the container.
  * - `seccomp` is loaded before capabilities are dropped when `nonewprivs` is absent (the
@@ -95,7 +109,7 @@
  * - Steps in `error` lines: usage bootstrap log setns unshare pipe fork cgroup sync stdio
  *   overlay mount device symlink pivot_root maskpath readonlypath rootreadonly mkdir cwd
  *   rlimit oomscoreadj user caps nonewprivs seccomp exec statefile pin hostname loopback
- *   wait. The message names the path or value and ends with strerror(errno) where one
+ *   wait pause. The message names the path or value and ends with strerror(errno) where one
  *   applies.
  */
 #ifndef BERTH_BOOTSTRAP_H
