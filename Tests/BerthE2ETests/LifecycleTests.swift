@@ -95,5 +95,26 @@ extension EndToEnd {
                 #expect(output.contains("graceful/stubborn exited with code 137 (Error)"), "\(output)")
             }
         }
+
+        @Test func aFailedExecIsACreateContainerErrorNamingTheStep() async throws {
+            try await withBerth { berth in
+                let path = try berth.manifest("""
+                    apiVersion: v1
+                    kind: Pod
+                    metadata: {name: nocmd}
+                    spec:
+                      restartPolicy: Never
+                      containers:
+                      - {name: c, image: busybox, command: [/no/such/thing]}
+                    """)
+                let result = try await berth.berth(["run", "-f", path])
+                #expect(result.status == 1)
+                #expect(result.stdout.contains("nocmd/c CreateContainerError: container \"c\": step exec failed: exec /no/such/thing: No such file or directory"), "\(result.stdout)")
+                let state = try await berth.pod("nocmd")?.status?.containerStatuses?.first?.state?.terminated
+                #expect(state?.reason == "CreateContainerError")
+                #expect(state?.exitCode == 128)
+                #expect(state?.message?.contains("step exec failed") == true)
+            }
+        }
     }
 }

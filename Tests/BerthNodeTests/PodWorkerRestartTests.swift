@@ -96,17 +96,18 @@ import Testing
         var behaviour: FakeRuntime.Behaviour
         var reason: String
         var removesCreated: Bool
+        var policy: RestartPolicy
         var testDescription: String { reason }
     }
 
     @Test(arguments: [
         CreateFailureCase(behaviour: .failsCreate(.image(reference: "nope:1", message: "not found")), reason: "ErrImagePull",
-                          removesCreated: false),
+                          removesCreated: false, policy: .never),
         CreateFailureCase(behaviour: .failsStart(.createContainer(container: "app", step: "exec", errno: 2, message: "no sh")),
-                          reason: "CreateContainerError", removesCreated: true),
+                          reason: "CreateContainerError", removesCreated: true, policy: .onFailure),
     ])
     func createFailuresWaitAndRetryWithBackOffWithoutRestartCount(_ c: CreateFailureCase) async throws {
-        let h = WorkerHarness(makePlan(restartPolicy: .never))
+        let h = WorkerHarness(makePlan(restartPolicy: c.policy))
         h.fake.script("app", [c.behaviour, c.behaviour, c.behaviour, .runs])
         h.start()
 
@@ -119,6 +120,24 @@ import Testing
         #expect(app.lastTermination == nil)
         #expect(await h.worker.snapshot().phase == .running)
         #expect(await h.stop() != nil)
+    }
+
+    /// With restartPolicy Never a failed step between fork and exec ends the container (exit
+    /// code 128) so that the pod can finish, instead of retrying forever.
+    @Test func createContainerErrorUnderNeverEndsTheContainer() async throws {
+        let h = WorkerHarness(makePlan(restartPolicy: .never))
+        h.fake.script("app", [.failsStart(.createContainer(container: "app", step: "exec", errno: 2, message: "no sh"))])
+        h.start()
+        #expect(await h.phase() == .failed)
+        let app = try #require(await h.track("app"))
+        guard case .terminated(let exit) = app.state else {
+            Issue.record("expected a terminated state, got \(app.state)")
+            return
+        }
+        #expect(exit.exitCode == 128)
+        #expect(exit.reason == "CreateContainerError")
+        #expect(exit.message.contains("step exec failed"))
+        #expect(h.fake.callNames.filter { $0.hasPrefix("create") }.count == 1)
     }
 
     @Test func createFailureMessageIsTheRuntimeError() async throws {

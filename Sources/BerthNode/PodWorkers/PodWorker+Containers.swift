@@ -19,18 +19,18 @@ extension PodWorker {
                 started?.fire()
                 exit = await runtime.waitContainer(status.id) ?? Self.lostExit()
             } else {
-                let id: String
                 switch await createAndStart(planned) {
-                case .started(let startedID):
-                    id = startedID
+                case .started(let id):
+                    started?.fire()
+                    // Stopping began while it was being created: the pod, or (for a sidecar) the apps ended.
+                    if lifecycle != .syncing || (planned.role == .sidecar && sidecarsStopping) { await stopOwn(id) }
+                    exit = await runtime.waitContainer(id) ?? Self.lostExit()
                 case .failed(let retryIn):
                     if await terminationRequested.sleep(for: retryIn) || lifecycle != .syncing { break attempts }
                     continue attempts
+                case .cannotStart(let failure):
+                    exit = failure
                 }
-                started?.fire()
-                // Stopping began while it was being created: the pod, or (for a sidecar) the apps ended.
-                if lifecycle != .syncing || (planned.role == .sidecar && sidecarsStopping) { await stopOwn(id) }
-                exit = await runtime.waitContainer(id) ?? Self.lostExit()
             }
             existing = nil
             tracks[planned.name]?.state = .terminated(exit)
@@ -61,6 +61,9 @@ extension PodWorker {
         case started(String)
         /// Not started (the waiting reason is recorded); try again after this back-off.
         case failed(retryIn: Duration)
+        /// A step between fork and exec failed and the restart policy allows no retry: the
+        /// container ends with exit code 128 and the shim's message, so the pod can finish.
+        case cannotStart(ContainerExit)
     }
 
     /// Creates and starts the next attempt; on failure records the waiting reason and the back-off.
@@ -85,6 +88,13 @@ extension PodWorker {
             return .started(id)
         } catch {
             if let createdID { try? await runtime.removeContainer(createdID) }
+            if case .createContainer = error,
+               !PhaseRules.shouldRestart(role: planned.role, exitCode: 128, policy: plan.restartPolicy) {
+                onEvent(.containerFailed(pod: plan.key, container: planned.name, reason: error.reason,
+                                         message: error.description, restartIn: nil))
+                return .cannotStart(ContainerExit(exitCode: 128, signal: 0, reason: error.reason, message: error.description,
+                                                  startedAt: "", finishedAt: Self.now()))
+            }
             return failed(planned, reason: error.reason, message: error.description)
         }
     }
