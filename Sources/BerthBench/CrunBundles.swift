@@ -15,6 +15,7 @@ struct CrunBundles {
     var logPath: String
 
     static let trueBundle = "true"
+    static let rssBundle = "rss"
     static let podBundles = ["pod-c1", "pod-c2"]
 
     /// Berth's masked and read-only paths (BerthRuntime's ContainerFilesystem).
@@ -27,6 +28,7 @@ struct CrunBundles {
 
     func create(trueArgv: [String], podArgv: [String]) throws(BenchError) {
         try make(name: Self.trueBundle, argv: trueArgv, cgroup: cgroupBase + "/true", netns: nil)
+        try make(name: Self.rssBundle, argv: ["sleep", "0.5"], cgroup: cgroupBase + "/rss", netns: nil)
         for (index, name) in Self.podBundles.enumerated() {
             try make(name: name, argv: podArgv, cgroup: cgroupBase + "/pod/c\(index + 1)",
                      netns: "/var/run/netns/" + netnsName)

@@ -9,8 +9,8 @@ import Foundation
 /// are single lines on its stdin and stdout, so Berth and crun iterations can alternate.
 ///
 /// Requests: `true` → `ok <ns>` (one `crun run` of /bin/true); `pod` → `ok <ns>` (ip netns add,
-/// lo up, two `crun run -d`; torn down before replying); `rss` → `ok <KiB>` (crun's peak RSS
-/// so far); `quit` or EOF → cleanup and exit. Failures: `err <message>`.
+/// lo up, two `crun run -d`; torn down before replying); `rss` → `ok <KiB>` (crun's VmHWM
+/// while a container runs); `quit` or EOF → cleanup and exit. Failures: `err <message>`.
 struct CrunPeerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crun-peer", abstract: "Internal: the crun side of `runtime`, run inside a private mount namespace.",
@@ -49,7 +49,6 @@ final class PeerServer {
     let logPath: String
     let logFD: Int32
     var iteration = 0
-    var crunMaxRSSKiB = 0
     var live: [String] = []
     var netnsLive = false
 
@@ -88,7 +87,7 @@ final class PeerServer {
                 switch line {
                 case "true": Self.reply("ok \(try runTrue())")
                 case "pod": Self.reply("ok \(try runPod())")
-                case "rss": Self.reply("ok \(crunMaxRSSKiB)")
+                case "rss": Self.reply("ok \(try crunPeakRSS())")
                 default: Self.reply("err unknown request \(line)")
                 }
             } catch {
@@ -100,9 +99,7 @@ final class PeerServer {
     }
 
     private func crun(_ args: [String]) throws(BenchError) -> UInt64 {
-        let result = try Spawn.run([crun, "--root", state] + args, logFD: logFD, logPath: logPath)
-        crunMaxRSSKiB = max(crunMaxRSSKiB, result.maxRSSKiB)
-        return result.nanoseconds
+        try Spawn.run([crun, "--root", state] + args, logFD: logFD, logPath: logPath).nanoseconds
     }
 
     /// `crun run` of /bin/true: state, cgroup, namespaces, mounts, exec, wait, delete.
@@ -131,6 +128,27 @@ final class PeerServer {
         }
         teardown()
         return elapsed
+    }
+
+    /// crun's VmHWM: one `crun run` of `sleep 0.5` (crun stays the container's parent), its
+    /// /proc/<pid>/status polled every 2 ms until it exits (VmHWM only grows).
+    func crunPeakRSS() throws(BenchError) -> Int {
+        let argv = [crun, "--root", state, "run", "-b", bundles + "/" + CrunBundles.rssBundle, "rss-\(iteration)"]
+        let pid = try Spawn.start(argv, stdio: [-1, logFD, logFD])
+        var peak = 0
+        var status: Int32 = 0
+        while true {
+            if let kib = peakRSSKiB(pid: String(pid)) { peak = max(peak, kib) }
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid { break }
+            if reaped < 0 && errno != EINTR { break }
+            usleep(2_000)
+        }
+        let exit = ChildExit(status: status, maxRSSKiB: 0)
+        guard exit.code == 0 else {
+            throw .commandFailed(command: argv.joined(separator: " "), status: exit.code, output: Spawn.tail(of: logPath))
+        }
+        return peak
     }
 
     /// Untimed: kill and delete the detached containers, delete the netns.

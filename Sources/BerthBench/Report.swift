@@ -53,8 +53,8 @@ enum Table {
         }
         out += "(ratio = median Berth / median crun; ≤ 1.00 means Berth is as fast or faster)\n\n"
         for result in results { out += "\(result.title):\n  \(result.included)\n" }
-        out += "\npeak RSS (VmHWM / ru_maxrss)\n"
-        for (label, value) in rss { out += "  " + pad(label, 60) + value + "\n" }
+        out += "\npeak RSS (VmHWM from /proc/<pid>/status)\n"
+        for (label, value) in rss { out += "  " + pad(label, 62) + value + "\n" }
         return out
     }
 

@@ -163,10 +163,6 @@ final class Bench: @unchecked Sendable {
 
         var results: [ScenarioResult] = []
         if options.only != "pod" { results.append(try await scenarioTrue(peer: peer)) }
-        // Every child reaped so far is a berth-shim (the crun side runs in the helper, not yet reaped).
-        var usage = rusage()
-        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-        let shimChildrenKiB = Int(usage.ru_maxrss)
         var shimHWM: [Int] = []
         if options.only != "true" {
             let (podResult, hwm) = try await scenarioPod(peer: peer)
@@ -176,12 +172,10 @@ final class Bench: @unchecked Sendable {
         let crunKiB = Int(try await peer.request("rss"))
         let agent = options.skipBerthRun ? nil : try await berthRunRSS()
         let rss: [(String, String)] = [
-            ("berth-shim, VmHWM while its container runs (max of \(shimHWM.count))", Table.mib(shimHWM.max())),
-            ("berth-shim + the container child it forks, ru_maxrss of reaped shims", Table.mib(shimChildrenKiB)),
-            ("crun, ru_maxrss (max over every crun run)", Table.mib(crunKiB)),
-            ("agent: this benchmark process (LinuxRuntime in process), VmHWM", Table.mib(peakRSSKiB(pid: "self"))),
-            ("agent: `berth run -f \(options.manifest) --rm`, VmHWM", agent.map { Table.mib($0.hwm) } ?? "skipped"),
-            ("  same, ru_maxrss incl. its reaped shims and containers", agent.map { Table.mib($0.maxrss) } ?? "skipped"),
+            ("berth-shim (max over \(shimHWM.count) shims of scenario b, while running)", Table.mib(shimHWM.max())),
+            ("crun (`crun run` of sleep 0.5, polled while running)", Table.mib(crunKiB)),
+            ("agent in process: this benchmark (LinuxRuntime)", Table.mib(peakRSSKiB(pid: "self"))),
+            ("agent: `berth run -f \(options.manifest) --rm`", agent.map { Table.mib($0) } ?? "skipped"),
         ]
         return Table.render(results, iterations: options.iterations, warmups: options.warmups, rss: rss)
     }
@@ -275,8 +269,10 @@ final class Bench: @unchecked Sendable {
             """, berth: b, peer: c), shimHWM)
     }
 
-    /// `berth run` of the sidecar pod: its own VmHWM (polled, it only grows) and wait4's ru_maxrss.
-    private func berthRunRSS() async throws(BenchError) -> (hwm: Int, maxrss: Int) {
+    /// `berth run` of the sidecar pod: its own VmHWM, polled every 5 ms until it exits (VmHWM only
+    /// grows). Not wait4's ru_maxrss: a posix_spawned (vfork) child's ru_maxrss includes the
+    /// parent's peak, which exec records as the old mm's high-water mark.
+    private func berthRunRSS() async throws(BenchError) -> Int {
         let executable = options.berth ?? URL(fileURLWithPath: selfPath).deletingLastPathComponent().appendingPathComponent("berth").path
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw .missingFile(path: executable, hint: "build `berth` or pass --berth, or use --skip-berth-run")
@@ -309,7 +305,7 @@ final class Bench: @unchecked Sendable {
         guard exit.code == 0 else {
             throw .commandFailed(command: argv.joined(separator: " "), status: exit.code, output: Spawn.tail(of: logPath))
         }
-        return (hwm, exit.maxRSSKiB)
+        return hwm
     }
 
     // MARK: cleanup
