@@ -13,6 +13,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Kubernetes object model: types, YAML/JSON, defaults, validation. Pure, no I/O.
@@ -52,16 +57,43 @@ let package = Package(
         .target(
             name: "BerthNode",
             dependencies: [
-                "BerthAPI", "BerthRuntime",
+                "BerthAPI", "BerthRuntime", "BerthClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The Kubernetes API server: storage (SQLite behind a revisioned key-value protocol),
+        // watch, REST handlers, discovery, scheduler and controllers.
+        .target(
+            name: "BerthControlPlane",
+            dependencies: [
+                "BerthAPI",
+                "BerthClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // REST + watch client of the Kubernetes API, shared by the agent and the CLI.
+        .target(
+            name: "BerthClient",
+            dependencies: [
+                "BerthAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "berth",
             dependencies: [
-                "BerthAPI", "BerthRuntime", "BerthNode",
+                "BerthAPI", "BerthRuntime", "BerthNode", "BerthControlPlane", "BerthClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -74,6 +106,14 @@ let package = Package(
         .testTarget(name: "BerthAPITests", dependencies: ["BerthAPI"]),
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"]),
         .testTarget(name: "BerthNodeTests", dependencies: ["BerthNode", "BerthAPI", "BerthRuntime"]),
+        .testTarget(name: "BerthControlPlaneTests", dependencies: [
+            "BerthControlPlane", "BerthAPI",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "BerthClientTests", dependencies: [
+            "BerthClient", "BerthAPI", "BerthControlPlane",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         // Root tests that drive the built `berth` binary against the real kernel.
         .testTarget(name: "BerthE2ETests", dependencies: ["BerthAPI", "CBerth"]),
     ],

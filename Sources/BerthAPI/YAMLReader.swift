@@ -5,7 +5,7 @@ import Yams
 struct YAMLReader {
     private(set) var positions: [String: SourcePosition] = [:]
 
-    mutating func convert(_ node: Node, path: String) throws(ManifestError) -> JSONValue {
+    mutating func convert(_ node: Yams.Node, path: String) throws(ManifestError) -> JSONValue {
         record(path, node.mark)
         switch node {
         case .scalar(let scalar):
@@ -24,9 +24,9 @@ struct YAMLReader {
         }
     }
 
-    private mutating func convertMapping(_ mapping: Node.Mapping, path: String) throws(ManifestError) -> JSONValue {
+    private mutating func convertMapping(_ mapping: Yams.Node.Mapping, path: String) throws(ManifestError) -> JSONValue {
         var fields: [String: JSONValue] = [:]
-        var merged: [Node] = []
+        var merged: [Yams.Node] = []
         for (keyNode, valueNode) in mapping {
             if keyNode.tag.description == Tag.Name.merge.rawValue {
                 merged.append(valueNode)
@@ -60,7 +60,7 @@ struct YAMLReader {
         if let mark { positions[path] = SourcePosition(line: mark.line, column: mark.column) }
     }
 
-    private static func scalarValue(_ scalar: Node.Scalar, node: Node) -> JSONValue {
+    private static func scalarValue(_ scalar: Yams.Node.Scalar, node: Yams.Node) -> JSONValue {
         switch node.tag.description {
         case Tag.Name.null.rawValue:
             return .null

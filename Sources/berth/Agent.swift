@@ -9,8 +9,17 @@ struct Agent: AsyncParsableCommand {
 
     @OptionGroup var node: NodeOptions
 
-    @Option(help: "Directory of Pod manifests (*.yaml, *.yml, *.json).")
-    var manifests: String
+    @Option(help: "Directory of Pod manifests (*.yaml, *.yml, *.json): static pods.")
+    var manifests: String?
+
+    @Option(help: "URL of the Kubernetes API server to join as a node (e.g. http://127.0.0.1:6443).")
+    var server: String?
+
+    @Option(help: "Name of this node (default: the host name).")
+    var nodeName: String?
+
+    @Option(help: "Address of the agent's endpoint for logs and exec (HOST:PORT; port 0 picks a free one).")
+    var listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 10250)
 
     @Option(help: "Seconds between looks at the manifest directory.")
     var pollInterval: Double = 1
@@ -19,9 +28,15 @@ struct Agent: AsyncParsableCommand {
     var backoffBase: Double = 10
 
     func validate() throws {
+        guard manifests != nil || server != nil else {
+            throw ValidationError("give --manifests DIR (static pods), --server URL (join a cluster), or both")
+        }
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: manifests, isDirectory: &isDirectory), isDirectory.boolValue else {
+        if let manifests, !(FileManager.default.fileExists(atPath: manifests, isDirectory: &isDirectory) && isDirectory.boolValue) {
             throw ValidationError("--manifests: \(manifests) is not a directory")
+        }
+        if let server, !(server.hasPrefix("http://") || server.hasPrefix("https://")) {
+            throw ValidationError("--server must be an http:// or https:// URL (got \"\(server)\")")
         }
         guard pollInterval > 0, backoffBase > 0 else { throw ValidationError("--poll-interval and --backoff-base must be positive") }
     }
@@ -31,6 +46,22 @@ struct Agent: AsyncParsableCommand {
         let environment = try NodeEnvironment(root: node.root, images: node.images, cgroupParent: node.cgroupParent, logger: logger)
         var settings = environment.settings
         settings.restartBackOff = BackOff(base: .milliseconds(Int(backoffBase * 1000)))
+        if let server {
+            let stop = AsyncEvent()
+            let stopper = SignalWatcher(signals: [SIGINT, SIGTERM]) { stop.fire() }
+            defer { stopper.cancel() }
+            let environmentCopy = environment
+            let task = Task {
+                try await runAgent(server: server, environment: environmentCopy, nodeName: nodeName ?? Up.hostName(),
+                                   listen: listen, backoffBase: backoffBase,
+                                   staticPods: manifests.map { StaticPodSource(directory: $0) }, logger: logger)
+            }
+            await stop.wait()
+            task.cancel()
+            _ = await task.result
+            return
+        }
+        guard let manifests else { return }
         let agent = NodeAgent(settings: settings, runtime: environment.runtime, logger: logger)
         let source = StaticPodSource(directory: manifests)
         let wake = AsyncEvent()

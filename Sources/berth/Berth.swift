@@ -7,7 +7,7 @@ struct Berth: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "berth",
         abstract: "Run Kubernetes pods, with their sidecars, as real containers on this host.",
-        subcommands: [Run.self, Agent.self, Get.self, Describe.self, Logs.self, Exec.self, Delete.self])
+        subcommands: [Run.self, Agent.self, Server.self, Up.self, Get.self, Describe.self, Logs.self, Exec.self, Delete.self])
 }
 
 /// Flags every command shares.

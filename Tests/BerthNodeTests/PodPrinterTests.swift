@@ -26,6 +26,12 @@ import Testing
             status: PodStatus(phase: phase, reason: reason, initContainerStatuses: initStatuses, containerStatuses: statuses))
     }
 
+    static func withReady(_ pod: Pod) -> Pod {
+        var pod = pod
+        pod.status?.conditions = [PodCondition(type: "Ready", status: "True")]
+        return pod
+    }
+
     static let setup = Container(name: "setup", image: "busybox")
     static let setup2 = Container(name: "setup2", image: "busybox")
     static let proxy = Container(name: "proxy", image: "busybox", restartPolicy: "Always")
@@ -49,9 +55,13 @@ import Testing
                 ready: "0/1", status: "Signal:9"),
         RowCase(name: "exit code without reason", pod: pod(phase: "Failed", statuses: [terminated("app", 3, reason: nil)]),
                 ready: "0/1", status: "ExitCode:3"),
-        RowCase(name: "one completed, one running", pod: pod(apps: ["app", "done"], phase: "Running",
-                                                             statuses: [running(), terminated("done", 0, reason: "Completed")]),
+        RowCase(name: "one completed, one running", pod: withReady(pod(apps: ["app", "done"], phase: "Running",
+                                                                       statuses: [running(), terminated("done", 0, reason: "Completed")])),
                 ready: "1/2", status: "Running"),
+        // kubectl ≥ 1.27: without the pod's Ready condition such a pod reads NotReady.
+        RowCase(name: "one completed, one running, pod not ready", pod: pod(apps: ["app", "done"], phase: "Running",
+                                                                            statuses: [running(), terminated("done", 0, reason: "Completed")]),
+                ready: "1/2", status: "NotReady"),
         RowCase(name: "crash loop", pod: pod(phase: "Running", statuses: [waiting("app", "CrashLoopBackOff", restarts: 4)]),
                 ready: "0/1", status: "CrashLoopBackOff", restarts: "4"),
         RowCase(name: "image pull", pod: pod(phase: "Pending", statuses: [waiting("app", "ErrImagePull")]), ready: "0/1",

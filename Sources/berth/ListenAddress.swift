@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// `HOST:PORT` as given to --listen flags.
+struct ListenAddress: ExpressibleByArgument, Sendable, CustomStringConvertible {
+    var host: String
+    var port: Int
+
+    init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    init?(argument: String) {
+        guard let colon = argument.lastIndex(of: ":"), let port = Int(argument[argument.index(after: colon)...]),
+              (0...65535).contains(port) else { return nil }
+        let host = String(argument[..<colon])
+        self.host = host.isEmpty ? "127.0.0.1" : host
+        self.port = port
+    }
+
+    var description: String { "\(host):\(port)" }
+    /// The address a client on this machine dials.
+    var dialHost: String { host == "0.0.0.0" ? "127.0.0.1" : host }
+}
