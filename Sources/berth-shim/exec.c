@@ -50,11 +50,6 @@ static int join_target(const struct bootstrap *bs, struct berth_error *err) {
     return 0;
 }
 
-static void kill_and_reap(pid_t pid) {
-    kill(pid, SIGKILL);
-    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
-}
-
 /* Forward signals until the child exits; its status as an exit code. */
 static int wait_forwarding(pid_t child, int pidfd, int sigfd, int *exit_code,
                            struct berth_error *err) {
@@ -108,15 +103,8 @@ int run_exec(const struct bootstrap *bs, int *exit_code, struct berth_error *err
     }
     close(ep[1]);
     cleanup_fd int errfd = ep[0];
-    cleanup_fd int pidfd = berth_pidfd_open(pid);
-    if (pidfd < 0) {
-        kill_and_reap(pid);
-        return berth_fail(err, "fork", -pidfd, "pidfd_open %d", pid);
-    }
-    if (read_child_error(errfd, err) < 0) {
-        kill_and_reap(pid);
-        return -1;
-    }
+    cleanup_fd int pidfd = -1;
+    if (await_child_exec(pid, errfd, &pidfd, err) < 0) return -1;
     char line[64];
     snprintf(line, sizeof line, "started %d %d", (int)getpid(), (int)pid);
     report_line(line);

@@ -30,11 +30,6 @@
 
 #define PAUSE_NAME "pause"
 
-static void kill_and_reap(pid_t pid) {
-    kill(pid, SIGKILL);
-    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
-}
-
 /* comm and /proc/<pid>/cmdline become "pause": argv's strings are rewritten in place. */
 static void name_init(char **argv) {
     (void)prctl(PR_SET_NAME, PAUSE_NAME, 0, 0, 0);
@@ -164,15 +159,8 @@ int run_pause(const struct bootstrap *bs, char **argv, struct berth_error *err) 
     }
     close(ep[1]);
     cleanup_fd int errfd = ep[0];
-    cleanup_fd int pidfd = berth_pidfd_open(pid);
-    if (pidfd < 0) {
-        kill_and_reap(pid);
-        return berth_fail(err, "fork", -pidfd, "pidfd_open %d", pid);
-    }
-    if (read_child_error(errfd, err) < 0) {
-        kill_and_reap(pid);
-        return -1;
-    }
+    cleanup_fd int pidfd = -1;
+    if (await_child_exec(pid, errfd, &pidfd, err) < 0) return -1;
     /* Not reaped yet, so /proc/<pid> is our init: pin its namespace for the containers. */
     char src[64];
     snprintf(src, sizeof src, "/proc/%d/ns/pid", (int)pid);

@@ -31,28 +31,6 @@ static int make_pipe(int p[2], struct berth_error *err) {
     return 0;
 }
 
-static void kill_and_reap(pid_t pid) {
-    kill(pid, SIGKILL);
-    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
-}
-
-/* Read the child's error record; 0 on EOF without one (the exec succeeded). */
-int read_child_error(int fd, struct berth_error *err) {
-    struct berth_wire_error w;
-    size_t got = 0;
-    while (got < sizeof w) {
-        ssize_t r = read(fd, (char *)&w + got, sizeof w - got);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) return berth_fail(err, "sync", errno, "read the error pipe");
-        if (r == 0) break;
-        got += (size_t)r;
-    }
-    if (got == 0) return 0;
-    if (got != sizeof w) return berth_fail(err, "sync", EIO, "short error record from the child");
-    berth_error_from_wire(err, &w);
-    return -1;
-}
-
 /* The container child: wait for "go", build the root, exec. Never returns. */
 __attribute__((noreturn)) static void container_child(const struct bootstrap *bs, int go,
                                                       int errfd, int out, int errw) {
@@ -124,21 +102,14 @@ int run_container(const struct bootstrap *bs, struct berth_error *err) {
     }
     set_closed(&go[0]), set_closed(&ep[1]), set_closed(&out[1]), set_closed(&errp[1]);
 
-    cleanup_fd int pidfd = berth_pidfd_open(pid);
-    if (pidfd < 0) {
-        kill_and_reap(pid);
-        return berth_fail(err, "fork", -pidfd, "pidfd_open %d", pid);
-    }
     if (write_all(go[1], "g", 1) < 0) {
         int e = errno;
         kill_and_reap(pid);
         return berth_fail(err, "sync", e, "release the container");
     }
     set_closed(&go[1]);
-    if (read_child_error(ep[0], err) < 0) {
-        kill_and_reap(pid);
-        return -1;
-    }
+    cleanup_fd int pidfd = -1;
+    if (await_child_exec(pid, ep[0], &pidfd, err) < 0) return -1;
     set_closed(&ep[0]);
 
     char started[40], line[128];

@@ -194,9 +194,14 @@ int read_oom_kills(const char *path, long *count);
 int monitor_finish(const struct bootstrap *bs, const char *started_at, int wstatus,
                    long oom_before, struct berth_error *err);
 int run_container(const struct bootstrap *bs, struct berth_error *err);
+int run_exec(const struct bootstrap *bs, int *exit_code, struct berth_error *err);
+/* child.c: the parent's side of a child that reports pre-exec failures on a CLOEXEC pipe. */
+void kill_and_reap(pid_t pid);
 /* Read the child's error record from the error pipe: 0 on EOF without one (exec done). */
 int read_child_error(int fd, struct berth_error *err);
-int run_exec(const struct bootstrap *bs, int *exit_code, struct berth_error *err);
+/* pidfd_open the child, then read its error pipe; on failure the child is killed and reaped
+ * and -1 returned with err set. */
+int await_child_exec(pid_t pid, int errfd, int *pidfd, struct berth_error *err);
 int write_cgroup_procs(const struct strv *files, pid_t pid, struct berth_error *err);
 /* Moves the calling single-threaded process into those cgroups by writing "0" (v1: to the
  * sibling `tasks` file, which skips the kernel's threadgroup lock and its RCU grace period). */
