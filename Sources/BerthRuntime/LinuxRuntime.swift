@@ -108,15 +108,15 @@ public final class LinuxRuntime: ContainerRuntime, @unchecked Sendable {
 }
 
 func writeJSON<T: Encodable>(_ value: T, to path: String) throws(RuntimeError) {
+    let data: Data
     do {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        let data = try encoder.encode(value)
-        try data.write(to: URL(fileURLWithPath: path + ".tmp"))
+        data = try encoder.encode(value)
     } catch {
-        throw .file(operation: "write", path: path, message: "\(error)")
+        throw .file(operation: "encode", path: path, message: "\(error)")
     }
-    guard rename(path + ".tmp", path) == 0 else { throw .system(operation: "rename", path: path, errno: errno) }
+    try FileTree.replaceUnsynced(Array(data), at: path)
 }
 
 func makeDirectory(_ path: String, mode: Int = 0o755) throws(RuntimeError) {

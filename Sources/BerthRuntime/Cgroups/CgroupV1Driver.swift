@@ -18,6 +18,8 @@ public struct CgroupV1Driver: CgroupDriver {
     public let layout: CgroupLayout
     public let removeTimeout: Duration
     let hierarchies: [Hierarchy]
+    /// The hierarchies are plain directories standing in for cgroupfs (unit tests).
+    let isFakeTree: Bool
 
     /// Controllers in the order their directories are created and their procs files listed.
     public static let requiredControllers = ["cpu", "memory"]
@@ -49,6 +51,7 @@ public struct CgroupV1Driver: CgroupDriver {
             found.append(Hierarchy(controller: controller, directory: directory))
         }
         self.hierarchies = found
+        self.isFakeTree = found.first.map { !CgroupFiles.isCgroupFilesystem($0.directory) } ?? true
     }
 
     /// The controllers this driver creates directories in.
@@ -141,7 +144,7 @@ public struct CgroupV1Driver: CgroupDriver {
         var firstError: CgroupError?
         for hierarchy in hierarchies {
             do {
-                try CgroupFiles.removeTree(directory(path, in: hierarchy), timeout: removeTimeout)
+                try CgroupFiles.removeTree(directory(path, in: hierarchy), timeout: removeTimeout, fake: isFakeTree)
             } catch {
                 firstError = firstError ?? error
             }

@@ -24,6 +24,8 @@ public struct CgroupV2Driver: CgroupDriver {
     public let agentLeafName: String?
     public let removeTimeout: Duration
     let writer: Writer
+    /// The mount root is a plain directory standing in for cgroupfs (unit tests).
+    let isFakeTree: Bool
 
     public init(
         mountRoot: String = Cgroups.defaultMountRoot, agentLeafName: String? = "berth-agent",
@@ -41,6 +43,7 @@ public struct CgroupV2Driver: CgroupDriver {
         self.agentLeafName = agentLeafName
         self.removeTimeout = removeTimeout
         self.writer = writer
+        self.isFakeTree = !CgroupFiles.isCgroupFilesystem(mountRoot)
     }
 
     /// Absolute directory of `path`.
@@ -120,7 +123,7 @@ public struct CgroupV2Driver: CgroupDriver {
 
     public func remove(_ path: CgroupPath) throws(CgroupError) {
         try path.validate()
-        try CgroupFiles.removeTree(directory(path), timeout: removeTimeout)
+        try CgroupFiles.removeTree(directory(path), timeout: removeTimeout, fake: isFakeTree)
         cgroupLogger.debug("cgroup removed", metadata: ["cgroup": "\(path)", "driver": "v2"])
     }
 

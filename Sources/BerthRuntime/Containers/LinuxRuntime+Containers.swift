@@ -99,10 +99,8 @@ extension LinuxRuntime {
         do { try cgroups.remove(cgroup) } catch {
             logger.warning("container cgroup not removed", metadata: ["container": "\(id)", "error": "\(error)"])
         }
-        try? FileManager.default.removeItem(atPath: record.logPath)
-        do { try FileManager.default.removeItem(atPath: dir) } catch {
-            throw .file(operation: "remove", path: dir, message: "\(error)")
-        }
+        try? FileTree.remove(record.logPath)
+        try FileTree.remove(dir)
     }
 
     public func containerStatus(_ id: String) throws(RuntimeError) -> RuntimeContainerStatus {

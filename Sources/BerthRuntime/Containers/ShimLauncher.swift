@@ -37,7 +37,7 @@ public struct ShimLauncher: Sendable {
     /// for /dev/null. Returns once the shim has reported (started, pinned or failed).
     public func launch(mode: String, bootstrap: Bootstrap, bootstrapFile: String, stdio: [Int32]? = nil) async throws(RuntimeError) -> Launched {
         guard FileManager.default.isExecutableFile(atPath: shimPath) else { throw .shimMissing(path: shimPath) }
-        try Self.writeUnsynced(Array(bootstrap.encoded.utf8), to: bootstrapFile)
+        try FileTree.writeUnsynced(Array(bootstrap.encoded.utf8), to: bootstrapFile, mode: 0o600)
         let bootstrapFD = open(bootstrapFile, O_RDONLY | O_CLOEXEC)
         guard bootstrapFD >= 0 else { throw .system(operation: "open", path: bootstrapFile, errno: lastErrno()) }
         defer { close(bootstrapFD) }
@@ -67,24 +67,6 @@ public struct ShimLauncher: Sendable {
         let parsed = Self.parse(line)
         return Launched(shimPID: pid, shimPIDFD: pidfd, report: parsed ?? .failed(
             step: "report", errno: 0, message: "berth-shim exited without a report (\(line.isEmpty ? "no output" : line))"))
-    }
-
-    /// Writes the bootstrap (mode 0600) without FileManager.createFile, which writes a temp file,
-    /// fsyncs and renames: an fsync per container start for a file only the shim reads, moments
-    /// later (0.2 ms median, up to 3 ms, on this host's ext4; berth-bench runtime).
-    static func writeUnsynced(_ bytes: [UInt8], to path: String) throws(RuntimeError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw .system(operation: "create", path: path, errno: lastErrno()) }
-        defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .system(operation: "write", path: path, errno: lastErrno())
-            }
-            offset += n
-        }
     }
 
     static func parse(_ text: String) -> ShimReport? {
