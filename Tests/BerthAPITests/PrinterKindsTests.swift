@@ -8,7 +8,7 @@ import Testing
     static let created = "2026-02-27T08:05:00Z" // 2d2h before now
 
     static func cells(_ kind: String, _ objects: [some Encodable]) -> [[JSONValue]] {
-        TablePrinter.table(kind: kind, objects: objects.map(PrinterPodTests.json), now: now).rows.map(\.cells)
+        TablePrinter.table(kind: kind, objects: objects.map { PrinterPodTests.json($0) }, now: now).rows.map(\.cells)
     }
 
     static func node(_ name: String, ready: String?, unschedulable: Bool? = nil, labels: [String: String]? = nil) -> Node {
