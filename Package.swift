@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "BerthNode",
             dependencies: [
-                "BerthAPI", "BerthRuntime", "BerthClient",
+                "BerthAPI", "BerthRuntime", "BerthClient", "CBerth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -105,7 +105,7 @@ let package = Package(
         ),
         .testTarget(name: "BerthAPITests", dependencies: ["BerthAPI"]),
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"]),
-        .testTarget(name: "BerthNodeTests", dependencies: ["BerthNode", "BerthAPI", "BerthRuntime"]),
+        .testTarget(name: "BerthNodeTests", dependencies: ["BerthNode", "BerthAPI", "BerthRuntime", "CBerth"]),
         .testTarget(name: "BerthControlPlaneTests", dependencies: [
             "BerthControlPlane", "BerthAPI",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
