@@ -27,7 +27,8 @@ public protocol Prober: Sendable {
 }
 
 /// The node's prober: exec through the runtime (as CRI's ExecSync), httpGet and tcpSocket
-/// from inside the pod's network namespace.
+/// from inside the pod's network namespace (the agent's own only for a runtime that pins
+/// none; a sandbox it cannot look up makes the run error, never a probe of the host).
 public struct RuntimeProber: Prober {
     /// The kubelet keeps at most 10 KiB of an exec probe's output.
     public static let outputLimit = 10 << 10
@@ -51,16 +52,21 @@ public struct RuntimeProber: Prober {
                 return .error(error.description)
             }
         case .httpGet(let request):
-            return await NetworkProbe.http(request, networkNamespace: networkNamespace(target), timeout: timeout)
+            do {
+                let netns = try runtime.podSandboxStatus(target.sandboxID).networkNamespace
+                return await NetworkProbe.http(request, networkNamespace: netns, timeout: timeout)
+            } catch {
+                return .error(error.description)
+            }
         case .tcpSocket(let host, let port):
-            return await NetworkProbe.tcp(host: host, port: port, networkNamespace: networkNamespace(target), timeout: timeout)
+            do {
+                let netns = try runtime.podSandboxStatus(target.sandboxID).networkNamespace
+                return await NetworkProbe.tcp(host: host, port: port, networkNamespace: netns, timeout: timeout)
+            } catch {
+                return .error(error.description)
+            }
         case .unsupported(let message):
             return .error(message)
         }
-    }
-
-    /// nil (the agent's own namespace) only for a runtime that pins none.
-    private func networkNamespace(_ target: ProbeTarget) -> String? {
-        (try? runtime.podSandboxStatus(target.sandboxID))?.networkNamespace
     }
 }
