@@ -1,5 +1,5 @@
 import BerthRuntime
-import CBerth
+import CBerthNet
 import Foundation
 import Testing
 

@@ -1,9 +1,10 @@
 import CBerth
+import CBerthNet
 import Dispatch
 import Foundation
 
 /// tcpSocket and httpGet probes over a socket made inside the pod's network namespace
-/// (CBerth's berth_netns_connect), with blocking I/O bounded by the probe's timeout, run on a
+/// (CBerthNet's berth_netns_connect), with blocking I/O bounded by the probe's timeout, run on a
 /// queue of their own so that no thread of Swift's cooperative pool ever waits on a socket.
 enum NetworkProbe {
     private static let queue = DispatchQueue(label: "berth.network-probes", attributes: .concurrent)

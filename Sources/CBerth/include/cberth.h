@@ -39,17 +39,6 @@ int berth_mount(const char *source, const char *target, const char *fstype, int 
 int berth_mount_tmpfs(const char *target, const char *options);
 /* A non-recursive bind mount of source on target. */
 int berth_bind_mount(const char *source, const char *target);
-
-/*
- * Network probes (netns.c). A non-blocking, close-on-exec TCP socket created inside the
- * network namespace at `netns_path` (NULL or "": the caller's own) on a short-lived thread
- * of its own, so no other thread ever changes namespace.
- */
-int berth_socket_in_netns(const char *netns_path, int domain);
-/* Connects such a socket to the numeric address host:port within timeout_ms; returns the
- * connected (still non-blocking) fd, -ETIMEDOUT when the time ran out, -EINVAL for a host
- * that is not an IPv4 or IPv6 literal, else -errno of the connect. */
-int berth_netns_connect(const char *netns_path, const char *host, int port, int timeout_ms);
 /* poll(2) on one fd, retried on EINTR: its revents, 0 on timeout, -errno on failure. */
 int berth_poll_fd(int fd, int events, int timeout_ms);
 

@@ -11,7 +11,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -21,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cberth.h"
+#include "cberth_net.h"
 
 struct netns_socket_request {
     const char *netns_path;
@@ -128,14 +127,4 @@ int berth_netns_connect(const char *netns_path, const char *host, int port, int 
         }
         return fd;
     }
-}
-
-int berth_poll_fd(int fd, int events, int timeout_ms) {
-    struct pollfd p = {.fd = fd, .events = (short)events};
-    int rc;
-    do {
-        rc = poll(&p, 1, timeout_ms);
-    } while (rc < 0 && errno == EINTR);
-    if (rc < 0) return -errno;
-    return rc == 0 ? 0 : p.revents;
 }
