@@ -148,6 +148,22 @@ import Testing
         #expect(await h.stop() != nil)
     }
 
+    @Test func anAdoptedRunningContainerIsProbedAgain() async throws {
+        let prober = ScriptedProber()
+        prober.set("ready", .failed())
+        let h = harness(plan(ContainerProbes(readiness: .scripted("ready", failure: 1))), prober: prober)
+        let sandbox = h.fake.seedSandbox(uid: "uid-1", name: "pod")
+        _ = h.fake.seedContainer(sandboxID: sandbox, name: "app", attempt: 0)
+        h.start(adopting: sandbox)
+
+        #expect(await poll { prober.callCount("ready") >= 1 })
+        #expect(await h.track("app")?.isReady == false, "an agent restart probes again before saying ready")
+        prober.set("ready", .passed)
+        #expect(await poll { await h.track("app")?.isReady == true })
+        #expect(h.fake.callNames.filter { $0.hasPrefix("create") }.isEmpty, "adopted, not recreated")
+        #expect(await h.stop() != nil)
+    }
+
     @Test func terminationStopsProbing() async throws {
         let prober = ScriptedProber()
         let h = harness(plan(ContainerProbes(liveness: .scripted("live"), readiness: .scripted("ready"))), prober: prober)
