@@ -30,6 +30,12 @@ let package = Package(
             name: "CBerth",
             cSettings: [.define("_GNU_SOURCE")]
         ),
+        // Sockets inside a pod's network namespace (probes); apart from CBerth so that the
+        // static berth-shim, which links all of CBerth, stays free of pthread code.
+        .target(
+            name: "CBerthNet",
+            cSettings: [.define("_GNU_SOURCE")]
+        ),
         // The only code that runs between fork and the workload's exec.
         .executableTarget(
             name: "berth-shim",
@@ -57,7 +63,7 @@ let package = Package(
         .target(
             name: "BerthNode",
             dependencies: [
-                "BerthAPI", "BerthRuntime", "BerthClient",
+                "BerthAPI", "BerthRuntime", "BerthClient", "CBerth", "CBerthNet",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -105,7 +111,7 @@ let package = Package(
         ),
         .testTarget(name: "BerthAPITests", dependencies: ["BerthAPI"]),
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"]),
-        .testTarget(name: "BerthNodeTests", dependencies: ["BerthNode", "BerthAPI", "BerthRuntime"]),
+        .testTarget(name: "BerthNodeTests", dependencies: ["BerthNode", "BerthAPI", "BerthRuntime", "CBerthNet"]),
         .testTarget(name: "BerthControlPlaneTests", dependencies: [
             "BerthControlPlane", "BerthAPI",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

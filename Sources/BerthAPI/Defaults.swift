@@ -66,10 +66,11 @@ extension Container {
 extension Probe {
     func withDefaults() -> Probe {
         var p = self
-        p.timeoutSeconds = p.timeoutSeconds ?? 1
-        p.periodSeconds = p.periodSeconds ?? 10
-        p.successThreshold = p.successThreshold ?? 1
-        p.failureThreshold = p.failureThreshold ?? 3
+        // Go's zero value means unset: an explicit 0 gets the default too, as in Kubernetes.
+        p.timeoutSeconds = p.timeoutSeconds.nonZero ?? 1
+        p.periodSeconds = p.periodSeconds.nonZero ?? 10
+        p.successThreshold = p.successThreshold.nonZero ?? 1
+        p.failureThreshold = p.failureThreshold.nonZero ?? 3
         if var http = p.httpGet {
             http.path = http.path.nonEmpty ?? "/"
             http.scheme = http.scheme.nonEmpty ?? "HTTP"
@@ -106,5 +107,13 @@ extension Optional where Wrapped == String {
     var nonEmpty: String? {
         guard let s = self, !s.isEmpty else { return nil }
         return s
+    }
+}
+
+extension Optional where Wrapped == Int32 {
+    /// The number unless it is nil or 0 (Go's zero value, which Kubernetes' defaulting treats as unset).
+    var nonZero: Int32? {
+        guard let n = self, n != 0 else { return nil }
+        return n
     }
 }

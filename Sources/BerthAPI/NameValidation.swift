@@ -104,13 +104,13 @@ public enum NameValidation {
         var errors: [String] = []
         if value.count > 15 { errors.append(maxLength(15)) }
         if !value.allSatisfy({ isLowerAlnum($0) || $0 == "-" }) {
-            errors.append("must contain only alpha-numerics (a-z, 0-9), and hyphens (-)")
+            errors.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
         }
         if !value.contains(where: { $0.isASCII && $0.isLowercase }) {
             errors.append("must contain at least one letter (a-z)")
         }
-        if value.contains("--") { errors.append("must not contain consecutive hyphens (--)") }
-        if value.hasPrefix("-") || value.hasSuffix("-") { errors.append("must not begin or end with a hyphen (-)") }
+        if value.contains("--") { errors.append("must not contain consecutive hyphens") }
+        if value.hasPrefix("-") || value.hasSuffix("-") { errors.append("must not begin or end with a hyphen") }
         return errors
     }
 

@@ -20,4 +20,23 @@ public protocol ContainerRuntime: Sendable {
     func waitContainer(_ id: String) async -> ContainerExit?
     /// Runs argv inside a running container with the given stdio fds; returns the exit status.
     func exec(_ id: String, argv: [String], stdio: [Int32]) async throws(RuntimeError) -> Int32
+    /// Runs argv inside a running container and collects what it writes, as CRI's ExecSync
+    /// (used by exec probes): stdout and stderr together, at most `outputLimit` bytes kept,
+    /// the process killed when `timeout` has passed.
+    func execSync(_ id: String, argv: [String], timeout: Duration, outputLimit: Int) async throws(RuntimeError) -> ExecSyncResult
+}
+
+/// How an `execSync` ended.
+public struct ExecSyncResult: Sendable, Equatable {
+    /// The exit code, or 128+signal; 137 after a timeout kill.
+    public var exitCode: Int32
+    /// stdout and stderr interleaved as written, cut at the output limit.
+    public var output: [UInt8]
+    public var timedOut: Bool
+
+    public init(exitCode: Int32, output: [UInt8], timedOut: Bool) {
+        self.exitCode = exitCode
+        self.output = output
+        self.timedOut = timedOut
+    }
 }

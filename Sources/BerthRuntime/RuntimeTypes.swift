@@ -177,4 +177,7 @@ public struct PodSandboxStatus: Codable, Sendable, Equatable {
     public var state: SandboxState
     public var createdAt: String
     public var logDirectory: String
+    /// The pinned network namespace of the pod (what CNI calls CNI_NETNS); nil when the
+    /// runtime has none to offer. Probes connect from inside it.
+    public var networkNamespace: String? = nil
 }

@@ -1,5 +1,5 @@
 /*
- * Small syscall wrappers the Swift Glibc module lacks: pidfds, subreaper, mounts.
+ * Small syscall wrappers the Swift Glibc module lacks: pidfds, subreaper, mounts, poll.
  * Each returns 0 (or a non-negative result) on success and -errno on failure.
  */
 #include <errno.h>
@@ -94,4 +94,14 @@ int berth_mount_tmpfs(const char *target, const char *options) {
 int berth_bind_mount(const char *source, const char *target) {
     if (!source || !target) return -EINVAL;
     return neg_errno(mount(source, target, NULL, MS_BIND, NULL));
+}
+
+int berth_poll_fd(int fd, int events, int timeout_ms) {
+    struct pollfd p = {.fd = fd, .events = (short)events};
+    int rc;
+    do {
+        rc = poll(&p, 1, timeout_ms);
+    } while (rc < 0 && errno == EINTR);
+    if (rc < 0) return -errno;
+    return rc == 0 ? 0 : p.revents;
 }

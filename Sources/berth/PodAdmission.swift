@@ -68,6 +68,7 @@ struct PodAdmission {
                 if (container.command ?? []).isEmpty && (container.args ?? []).isEmpty {
                     errors.append("\(path).command: Required value: images here carry no default command")
                 }
+                errors += ProbeTranslation.unsupportedErrors(container, path: path)
             }
         }
         return errors

@@ -34,6 +34,12 @@ final class RunOutput: @unchecked Sendable {
             say("\(Self.label(pod, container)) \(reason): \(message)")
         case .phaseChanged(let pod, let phase):
             say("pod/\(Self.shortName(pod)) \(phase.rawValue)")
+        case .containerUnhealthy(let pod, let container, let probe, let outcome):
+            if let message = outcome.eventMessage(probe) {
+                say("\(Self.label(pod, container)) \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+            }
+        case .containerKilling(let pod, let container, let message):
+            say("\(Self.label(pod, container)) \(message)")
         case .statusChanged:
             break
         }

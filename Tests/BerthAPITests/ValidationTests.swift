@@ -134,19 +134,39 @@ import Testing
              expected: [#"spec.containers[0].resources.requests: Invalid value: "2Mi": must be equal to hugepages-2Mi limit of 4Mi"#]),
         Case(description: "probes",
              yaml: base(container: """
-                livenessProbe: {exec: {command: ["true"]}, httpGet: {port: 80}, successThreshold: 2, periodSeconds: 0}
+                livenessProbe: {exec: {command: ["true"]}, httpGet: {port: 80}, successThreshold: 2, periodSeconds: -1}
                 readinessProbe: {httpGet: {port: 0, scheme: FTP}, terminationGracePeriodSeconds: 5}
                 startupProbe: {initialDelaySeconds: -1}
                 """),
              expected: [
                 "spec.containers[0].livenessProbe.httpGet: Forbidden: may not specify more than 1 handler type",
-                "spec.containers[0].livenessProbe.periodSeconds: Invalid value: 0: must be greater than or equal to 1",
+                "spec.containers[0].livenessProbe.periodSeconds: Invalid value: -1: must be greater than or equal to 0",
                 "spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1",
                 "spec.containers[0].readinessProbe.httpGet.port: Invalid value: 0: must be between 1 and 65535, inclusive",
                 #"spec.containers[0].readinessProbe.httpGet.scheme: Unsupported value: "FTP": supported values: "HTTP", "HTTPS""#,
                 "spec.containers[0].readinessProbe.terminationGracePeriodSeconds: Invalid value: 5: must not be set for readinessProbes",
                 "spec.containers[0].startupProbe: Required value: must specify a handler type",
                 "spec.containers[0].startupProbe.initialDelaySeconds: Invalid value: -1: must be greater than or equal to 0",
+             ]),
+        Case(description: "probe zeros are defaulted, not refused",
+             yaml: base(container: """
+                livenessProbe: {tcpSocket: {port: 80}, periodSeconds: 0, timeoutSeconds: 0, successThreshold: 0, failureThreshold: 0}
+                """),
+             expected: []),
+        Case(description: "probe handlers: only the first is validated; ports, headers, grpc",
+             yaml: base(container: """
+                ports: [{name: http, containerPort: 8080}]
+                livenessProbe: {httpGet: {port: http, httpHeaders: [{name: "X-Ok", value: a}, {name: "Bad Header", value: b}]}, tcpSocket: {port: 0}}
+                readinessProbe: {grpc: {port: 70000}, successThreshold: 3}
+                startupProbe: {tcpSocket: {port: not_a_name}, successThreshold: 2, terminationGracePeriodSeconds: 0}
+                """),
+             expected: [
+                #"spec.containers[0].livenessProbe.httpGet.httpHeaders: Invalid value: "Bad Header": a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')"#,
+                "spec.containers[0].livenessProbe.tcpSocket: Forbidden: may not specify more than 1 handler type",
+                "spec.containers[0].readinessProbe.grpc.port: Invalid value: 70000: must be between 1 and 65535, inclusive",
+                #"spec.containers[0].startupProbe.tcpSocket.port: Invalid value: "not_a_name": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"#,
+                "spec.containers[0].startupProbe.successThreshold: Invalid value: 2: must be 1",
+                "spec.containers[0].startupProbe.terminationGracePeriodSeconds: Invalid value: 0: must be greater than 0",
              ]),
         Case(description: "grace period", yaml: base(spec: "terminationGracePeriodSeconds: -1"),
              expected: ["spec.terminationGracePeriodSeconds: Invalid value: -1: must be greater than or equal to 0"]),

@@ -8,22 +8,22 @@ import Testing
 @testable import BerthNode
 
 @Suite struct ClusterStatusManagerTests {
-    static func snapshot(version: Int, running: Bool, message: String? = nil) -> PodSnapshot {
+    static func snapshot(version: Int, running: Bool, message: String? = nil, readinessProbePassed: Bool? = nil) -> PodSnapshot {
         let state: ContainerTrack.State = running ? .running(startedAt: "2026-01-02T03:04:05Z")
             : .waiting(reason: "ContainerCreating", message: "")
         let track = ContainerTrack(name: "app", role: .app, image: "busybox", imageID: "sha256:1", containerID: running ? "app-1" : nil,
-                                   restartCount: 0, state: state, lastTermination: nil, finished: false)
+                                   restartCount: 0, state: state, lastTermination: nil, finished: false,
+                                   readinessProbePassed: readinessProbePassed)
         return PodSnapshot(namespace: "default", name: "web", uid: "u1", lifecycle: .syncing, phase: running ? .running : .pending,
                            sandboxID: "s1", startTime: "2026-01-02T03:04:05Z", initialized: true, initContainers: [],
                            containers: [track], message: message ?? "v\(version)", reason: nil, version: version)
     }
 
-    func makeManager(_ api: FakeClusterAPI, interval: Duration = .milliseconds(100),
-                     readiness: (any ReadinessProvider)? = nil) async throws -> PodStatusManager {
+    func makeManager(_ api: FakeClusterAPI, interval: Duration = .milliseconds(100)) async throws -> PodStatusManager {
         let pod = Pod(metadata: ObjectMeta(name: "web", namespace: "default"),
                       spec: PodSpec(containers: [Container(name: "app", image: "busybox")], nodeName: "n1"))
         let created = try await api.create(pod, in: .pods(namespace: "default"))
-        let manager = PodStatusManager(api: api, hostIP: "10.0.0.5", podIP: "10.0.0.5", interval: interval, readiness: readiness,
+        let manager = PodStatusManager(api: api, hostIP: "10.0.0.5", podIP: "10.0.0.5", interval: interval,
                                        logger: Logger(label: "test"))
         await manager.setTarget(uid: "u1", .init(namespace: "default", name: "web", uid: created.metadata.uid, spec: pod.spec))
         return manager
@@ -80,14 +80,10 @@ import Testing
         #expect(api.pod("default", "web")?.status?.message == "v2")
     }
 
-    struct NotReady: ReadinessProvider {
-        func isReady(podUID: String, container: String) -> Bool? { false }
-    }
-
-    @Test func readinessProviderKeepsThePodNotReady() async throws {
+    @Test func aFailingReadinessProbeKeepsThePodNotReady() async throws {
         let api = FakeClusterAPI()
-        let manager = try await makeManager(api, readiness: NotReady())
-        await manager.update(Self.snapshot(version: 1, running: true))
+        let manager = try await makeManager(api)
+        await manager.update(Self.snapshot(version: 1, running: true, readinessProbePassed: false))
         #expect(await poll { api.pod("default", "web")?.status?.message == "v1" })
         let status = try #require(api.pod("default", "web")?.status)
         #expect(status.phase == "Running")

@@ -129,13 +129,20 @@ extension ClusterAgent {
                 recorder.record(ref, reason: "Created", message: "Created container: \(container)")
                 recorder.record(ref, reason: "Started", message: "Started container \(container)")
             case .containerExited(let key, let container, _, let restartIn):
-                guard restartIn != nil, let pod = podFor(key: key) else { continue }
+                // No back-off (a restart after a failed probe) means no BackOff event either.
+                guard let restartIn, restartIn > .zero, let pod = podFor(key: key) else { continue }
                 recorder.record(reference(pod, container: container), type: Event.warning, reason: "BackOff",
                                 message: "Back-off restarting failed container \(container) in pod \(podDescription(pod))")
             case .containerFailed(let key, let container, let reason, let message, _):
                 guard let pod = podFor(key: key) else { continue }
                 recorder.record(reference(pod, container: container), type: Event.warning, reason: "Failed",
                                 message: "Error: \(reason): \(message)")
+            case .containerUnhealthy(let key, let container, let probe, let outcome):
+                guard let pod = podFor(key: key), let message = outcome.eventMessage(probe) else { continue }
+                recorder.record(reference(pod, container: container), type: Event.warning, reason: "Unhealthy", message: message)
+            case .containerKilling(let key, let container, let message):
+                guard let pod = podFor(key: key) else { continue }
+                recorder.record(reference(pod, container: container), reason: "Killing", message: message)
             case .phaseChanged:
                 break
             }

@@ -22,7 +22,6 @@ public actor ClusterAgent {
         public var staticPollInterval: Duration = .seconds(1)
         /// Host facts; probed from the host when nil.
         public var facts: NodeFacts?
-        public var readiness: (any ReadinessProvider)?
         /// Retry back-off of registration and watches.
         public var initialBackOff: Duration = .milliseconds(200)
 
@@ -65,7 +64,7 @@ public actor ClusterAgent {
         self.logger = logger
         self.facts = options.facts ?? NodeFacts.probe(dataDirectory: agent.settings.paths.dataDirectory)
         self.statusManager = PodStatusManager(api: client, hostIP: options.address, podIP: options.address,
-                                              interval: options.statusInterval, readiness: options.readiness, logger: logger)
+                                              interval: options.statusInterval, logger: logger)
         (podEvents, podEventsContinuation) = AsyncStream.makeStream(of: PodEvent.self)
         let continuation = podEventsContinuation
         relay.attach { continuation.yield($0) }

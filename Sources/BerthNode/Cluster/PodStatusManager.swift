@@ -3,13 +3,6 @@ import BerthClient
 import Foundation
 import Logging
 
-/// Decides whether a running container is ready. Until probes exist every running container
-/// is; the probe manager will implement this and be passed to the `ClusterAgent`.
-public protocol ReadinessProvider: Sendable {
-    /// nil: no opinion (no readiness probe), so a running container counts as ready.
-    func isReady(podUID: String, container: String) -> Bool?
-}
-
 /// Sends pod status to the API server as the kubelet's status manager does, batched: the
 /// newest snapshot of a pod replaces any unsent one, at most one request per pod is in flight,
 /// and requests for one pod are at least `interval` apart, except the pod's first status and
@@ -40,19 +33,16 @@ actor PodStatusManager {
     let hostIP: String
     let podIP: String
     let interval: Duration
-    let readiness: (any ReadinessProvider)?
     let logger: Logger
     var pods: [String: PodState] = [:]
     /// Requests sent, successful or not (for tests and the benchmark's curiosity).
     private(set) var requestCount = 0
 
-    init(api: any ClusterAPI, hostIP: String, podIP: String, interval: Duration, readiness: (any ReadinessProvider)?,
-         logger: Logger) {
+    init(api: any ClusterAPI, hostIP: String, podIP: String, interval: Duration, logger: Logger) {
         self.api = api
         self.hostIP = hostIP
         self.podIP = podIP
         self.interval = interval
-        self.readiness = readiness
         self.logger = logger
     }
 
@@ -149,7 +139,7 @@ actor PodStatusManager {
         }
     }
 
-    /// The kubelet's status from a worker snapshot, with this node's addresses and readiness.
+    /// The kubelet's status from a worker snapshot (readiness included), with this node's addresses.
     func build(_ snapshot: PodSnapshot, target: Target, previous: PodStatus?) -> PodStatus {
         let now = RFC3339.format(Date())
         var status = PodStatusBuilder.status(snapshot, spec: target.spec, previous: previous, now: now)
@@ -158,28 +148,6 @@ actor PodStatusManager {
         if snapshot.sandboxID != nil {
             status.podIP = podIP
             status.podIPs = [PodIP(ip: podIP)]
-        }
-        guard let readiness else { return status }
-        var changed = false
-        for index in (status.containerStatuses ?? []).indices {
-            guard let container = status.containerStatuses?[index], container.state?.running != nil,
-                  let ready = readiness.isReady(podUID: snapshot.uid, container: container.name),
-                  ready != container.ready else { continue }
-            status.containerStatuses?[index].ready = ready
-            changed = true
-        }
-        guard changed else { return status }
-        let allReady = snapshot.lifecycle == .syncing && (status.containerStatuses ?? []).allSatisfy(\.ready)
-        for index in (status.conditions ?? []).indices where ["Ready", "ContainersReady"].contains(status.conditions?[index].type) {
-            guard var condition = status.conditions?[index] else { continue }
-            let value = allReady ? "True" : "False"
-            if condition.status != value {
-                let old = previous?.conditions?.first { $0.type == condition.type }
-                condition.lastTransitionTime = old?.status == value ? old?.lastTransitionTime : now
-                condition.status = value
-                condition.reason = allReady ? nil : "ContainersNotReady"
-            }
-            status.conditions?[index] = condition
         }
         return status
     }

@@ -19,11 +19,13 @@ public enum PodTranslation {
             resources: podResources(spec: spec, settings: settings),
             shareProcessNamespace: spec.shareProcessNamespace ?? false)
         func planned(_ container: Container, role: ContainerRole) -> PlannedContainer {
+            // Init containers that run to completion have no probes (validation forbids them).
+            let probes = role == .initContainer ? ContainerProbes() : ProbeTranslation.probes(for: container)
             do {
                 let config = try containerConfig(container, pod: pod, hostname: hostname, volumes: volumes.paths, settings: settings)
-                return PlannedContainer(name: container.name, role: role, config: config)
+                return PlannedContainer(name: container.name, role: role, config: config, probes: probes)
             } catch {
-                return PlannedContainer(name: container.name, role: role, config: nil, configError: error.message)
+                return PlannedContainer(name: container.name, role: role, config: nil, configError: error.message, probes: probes)
             }
         }
         let initContainers = (spec.initContainers ?? []).map {

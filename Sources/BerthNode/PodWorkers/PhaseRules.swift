@@ -10,6 +10,12 @@ public enum PhaseRules {
         }
     }
 
+    /// After a failed liveness or startup probe killed it, a container starts again unless the
+    /// pod's policy is Never, whatever its exit code (the kubelet's shouldRestartOnFailure).
+    public static func shouldRestartAfterProbeKill(role: ContainerRole, policy: RestartPolicy) -> Bool {
+        role == .sidecar || policy != .never
+    }
+
     /// The phase while the pod is syncing (the kubelet's getPhase).
     public static func phase(initialized: Bool, initContainers: [ContainerTrack], containers: [ContainerTrack],
                              restartPolicy: RestartPolicy) -> PodPhase {

@@ -19,12 +19,15 @@ public struct PlannedContainer: Sendable {
     public var role: ContainerRole
     public var config: ContainerConfig?
     public var configError: String?
+    public var probes: ContainerProbes
 
-    public init(name: String, role: ContainerRole, config: ContainerConfig?, configError: String? = nil) {
+    public init(name: String, role: ContainerRole, config: ContainerConfig?, configError: String? = nil,
+                probes: ContainerProbes = ContainerProbes()) {
         self.name = name
         self.role = role
         self.config = config
         self.configError = configError
+        self.probes = probes
     }
 }
 

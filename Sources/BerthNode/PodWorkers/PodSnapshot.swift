@@ -17,6 +17,23 @@ public struct ContainerTrack: Sendable, Equatable {
     public var lastTermination: ContainerExit?
     /// True once it will not be started again.
     public var finished: Bool
+    /// The current attempt's startup probe has succeeded; nil when the container has none.
+    /// Until it has, the container is not `started` and its other probes wait.
+    public var startupProbePassed: Bool? = nil
+    /// The current attempt's readiness probe result; nil when the container has none (then
+    /// running and started means ready).
+    public var readinessProbePassed: Bool? = nil
+
+    /// What the container status reports as `started`: running, and past its startup probe.
+    public var isStarted: Bool {
+        guard case .running = state else { return false }
+        return startupProbePassed ?? true
+    }
+
+    /// What the container status reports as `ready` (init containers that run to completion never are).
+    public var isReady: Bool {
+        role != .initContainer && isStarted && (readinessProbePassed ?? true)
+    }
 }
 
 public enum PodLifecycle: String, Sendable {
@@ -57,4 +74,21 @@ public enum PodEvent: Sendable {
     case containerFailed(pod: String, container: String, reason: String, message: String, restartIn: Duration?)
     case phaseChanged(pod: String, phase: PodPhase)
     case statusChanged(PodSnapshot)
+    /// A probe run failed or could not run (the kubelet's `Unhealthy` event).
+    case containerUnhealthy(pod: String, container: String, probe: ProbeKind, outcome: ProbeOutcome)
+    /// The worker stops a container on its own account: a failed liveness or startup probe
+    /// (the kubelet's `Killing` event, e.g. "Container app failed liveness probe, will be restarted").
+    case containerKilling(pod: String, container: String, message: String)
+}
+
+extension ProbeOutcome {
+    /// The kubelet's event message for a run that did not succeed ("Liveness probe failed: ..."),
+    /// nil for a success.
+    public func eventMessage(_ kind: ProbeKind) -> String? {
+        switch self {
+        case .success: return nil
+        case .failure(let output): return "\(kind.rawValue) probe failed: \(output)"
+        case .error(let message): return "\(kind.rawValue) probe errored: \(message)"
+        }
+    }
 }

@@ -3,25 +3,30 @@ import Foundation
 
 extension PodWorker {
     /// Runs one container for as long as its role and the restart policy say: starts it, waits
-    /// for it, and restarts it with back-off. `started` fires the first time it is running (or
-    /// when it gives up), which is what the next init container waits for after a sidecar.
+    /// for it, and restarts it with back-off (or at once after a failed probe killed it).
+    /// `started` fires the first time it is running, for a sidecar with a startup probe once
+    /// that has passed (or when it gives up): what the next init container waits for.
     func supervise(_ planned: PlannedContainer, started: AsyncEvent?) async {
         defer { started?.fire() }
         var existing = adopted.removeValue(forKey: planned.name)
         attempts: while lifecycle == .syncing && !(planned.role == .sidecar && sidecarsStopping) {
             let runningSince = ContinuousClock.now
             let exit: ContainerExit
+            var runningID: String?
             if let status = existing, status.state == .exited, let recorded = status.exit {
                 exit = recorded
             } else if let status = existing, status.state == .running {
+                runningID = status.id
                 tracks[planned.name]?.state = .running(startedAt: status.startedAt ?? "")
+                startProbing(planned, containerID: status.id, startedAt: Self.instant(ofRFC3339: status.startedAt))
                 publish()
-                started?.fire()
+                announceStarted(planned, started)
                 exit = await runtime.waitContainer(status.id) ?? Self.lostExit()
             } else {
                 switch await createAndStart(planned) {
                 case .started(let id):
-                    started?.fire()
+                    runningID = id
+                    announceStarted(planned, started)
                     // Stopping began while it was being created: the pod, or (for a sidecar) the apps ended.
                     if lifecycle != .syncing || (planned.role == .sidecar && sidecarsStopping) { await stopOwn(id) }
                     exit = await runtime.waitContainer(id) ?? Self.lostExit()
@@ -33,10 +38,12 @@ extension PodWorker {
                 }
             }
             existing = nil
+            stopProbing(planned.name)
+            let killedByProbe = runningID.map { probeKills.remove($0) != nil } ?? false
             tracks[planned.name]?.state = .terminated(exit)
-            let restart = lifecycle == .syncing && PhaseRules.shouldRestart(role: planned.role, exitCode: exit.exitCode,
-                                                                             policy: plan.restartPolicy)
-                && !(planned.role == .sidecar && sidecarsStopping)
+            let restart = lifecycle == .syncing && !(planned.role == .sidecar && sidecarsStopping)
+                && (killedByProbe ? PhaseRules.shouldRestartAfterProbeKill(role: planned.role, policy: plan.restartPolicy)
+                                  : PhaseRules.shouldRestart(role: planned.role, exitCode: exit.exitCode, policy: plan.restartPolicy))
             if !restart {
                 tracks[planned.name]?.finished = true
                 onEvent(.containerExited(pod: plan.key, container: planned.name, exit: exit, restartIn: nil))
@@ -44,6 +51,14 @@ extension PodWorker {
                 break
             }
             tracks[planned.name]?.lastTermination = exit
+            if killedByProbe {
+                // As the kubelet, which starts it again in the same sync that killed it: no back-off.
+                onEvent(.containerExited(pod: plan.key, container: planned.name, exit: exit, restartIn: .zero))
+                publish()
+                tracks[planned.name]?.restartCount += 1
+                await pruneAttempts(of: planned.name)
+                continue
+            }
             let delay = nextDelay(planned.name, ranFor: ContinuousClock.now - runningSince)
             tracks[planned.name]?.state = .waiting(reason: "CrashLoopBackOff",
                 message: "back-off \(Self.format(delay)) restarting failed container=\(planned.name) pod=\(plan.name)_\(plan.namespace)(\(plan.uid))")
@@ -82,6 +97,7 @@ extension PodWorker {
             tracks[planned.name]?.containerID = id
             tracks[planned.name]?.imageID = status?.imageID ?? ""
             tracks[planned.name]?.state = .running(startedAt: status?.startedAt ?? Self.now())
+            startProbing(planned, containerID: id, startedAt: .now)
             onEvent(.containerStarted(pod: plan.key, container: planned.name, attempt: config.attempt,
                                       logPath: status?.logPath ?? ""))
             publish()

@@ -11,6 +11,9 @@ extension PodWorker {
             lifecycle = .terminating
             graceDeadline = ContinuousClock.now + .milliseconds(Int((gracePeriodSeconds ?? plan.gracePeriodSeconds) * 1000))
             terminationRequested.fire()
+            // The kubelet stops liveness and startup probes of a pod being deleted; readiness
+            // no longer matters either (a terminating pod is not ready).
+            stopAllProbing()
             publish()
             let running = (plan.initContainers + plan.containers).filter { $0.role != .sidecar }.compactMap { planned -> String? in
                 guard let track = tracks[planned.name], case .running = track.state else { return nil }

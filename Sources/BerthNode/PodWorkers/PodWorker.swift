@@ -8,6 +8,7 @@ import Logging
 public actor PodWorker {
     public nonisolated let plan: PodPlan
     let runtime: any ContainerRuntime
+    let prober: any Prober
     let backOffTemplate: BackOff
     let onEvent: @Sendable (PodEvent) -> Void
     let logger: Logger
@@ -31,11 +32,20 @@ public actor PodWorker {
     var message: String?
     var version = 0
     var announcedPhase: PodPhase?
+    /// The probe loop of each running container that has probes, by container name.
+    var probeTasks: [String: Task<Void, Never>] = [:]
+    /// Containers (by ID) being stopped because a liveness or startup probe failed.
+    var probeKills: Set<String> = []
+    /// Sidecars with a startup probe: the next init container starts once it has passed.
+    var pendingStarted: [String: AsyncEvent] = [:]
 
-    public init(plan: PodPlan, runtime: any ContainerRuntime, backOff: BackOff = BackOff(),
+    /// - Parameter prober: runs the containers' probes; the runtime's exec and the pod's
+    ///   network namespace when nil.
+    public init(plan: PodPlan, runtime: any ContainerRuntime, prober: (any Prober)? = nil, backOff: BackOff = BackOff(),
                 logger: Logger = Logger(label: "berth.podworker"), onEvent: @escaping @Sendable (PodEvent) -> Void) {
         self.plan = plan
         self.runtime = runtime
+        self.prober = prober ?? RuntimeProber(runtime: runtime)
         self.backOffTemplate = backOff
         self.onEvent = onEvent
         self.logger = logger

@@ -8,7 +8,8 @@ public enum PodStatusBuilder {
     public static func status(_ snapshot: PodSnapshot, spec: PodSpec, previous: PodStatus?, now: String) -> PodStatus {
         let initStatuses = snapshot.initContainers.map { containerStatus($0) }
         let appStatuses = snapshot.containers.map { containerStatus($0) }
-        let sidecarsReady = snapshot.initContainers.filter { $0.role == .sidecar }.allSatisfy(isRunning)
+        // Native sidecars count for the pod's readiness, with their own probes (as in Kubernetes).
+        let sidecarsReady = snapshot.initContainers.filter { $0.role == .sidecar }.allSatisfy(\.isReady)
         let containersReady = snapshot.lifecycle == .syncing && appStatuses.allSatisfy(\.ready) && sidecarsReady
         let podDone = snapshot.phase == .succeeded || snapshot.phase == .failed
         func condition(_ type: String, _ value: Bool, reason: String? = nil) -> PodCondition {
@@ -32,19 +33,13 @@ public enum PodStatusBuilder {
             qosClass: PodQOS.qosClass(for: spec))
     }
 
-    static func isRunning(_ track: ContainerTrack) -> Bool {
-        if case .running = track.state { return true }
-        return false
-    }
-
     static func containerStatus(_ track: ContainerTrack) -> BerthAPI.ContainerStatus {
-        let running = isRunning(track)
-        return BerthAPI.ContainerStatus(
+        BerthAPI.ContainerStatus(
             name: track.name, state: state(track.state, containerID: track.containerID),
             lastState: track.lastTermination.map { ContainerState(terminated: terminated($0, containerID: nil)) } ?? ContainerState(),
-            ready: running && track.role != .initContainer, restartCount: Int32(track.restartCount), image: track.image,
+            ready: track.isReady, restartCount: Int32(track.restartCount), image: track.image,
             imageID: track.imageID, containerID: track.containerID.map { "berth://" + $0 },
-            started: track.role == .initContainer ? nil : running)
+            started: track.role == .initContainer ? nil : track.isStarted)
     }
 
     static func state(_ state: ContainerTrack.State, containerID: String?) -> ContainerState {

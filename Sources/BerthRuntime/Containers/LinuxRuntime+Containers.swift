@@ -141,14 +141,8 @@ extension LinuxRuntime {
               let started = ContainerStateFiles.readStarted(directory: dir) else {
             throw .invalidState(id: record.config.name, message: "container is not running")
         }
-        var config = record.config
-        config.argv = argv
-        let cgroup = cgroupParent.withComponents(record.cgroup)
-        let bootstrap = Bootstrap.forExec(id: id, config: config, targetPID: started.containerPID,
-                                          cgroupProcs: cgroups.procsFiles(cgroup))
-        let file = dir + "/exec-\(Timestamp.randomID()).bootstrap"
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        let launched = try await launcher.launch(mode: "exec", bootstrap: bootstrap, bootstrapFile: file, stdio: stdio)
+        let launched = try await launchExec(record: record, directory: dir, targetPID: started.containerPID, argv: argv,
+                                            stdio: stdio)
         let status = launched.shimPIDFD >= 0 ? await ProcessWatcher.waitForExit(pidfd: launched.shimPIDFD) : nil
         if case .failed(let step, let errno, let message) = launched.report {
             throw .createContainer(container: record.config.name, step: "exec " + step, errno: errno, message: message)

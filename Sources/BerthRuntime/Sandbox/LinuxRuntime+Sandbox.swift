@@ -113,7 +113,8 @@ extension LinuxRuntime {
         let record = try sandboxRecord(id)
         return PodSandboxStatus(id: id, config: record.config, state: record.state, createdAt: record.createdAt,
                                 logDirectory: paths.podLogDirectory(namespace: record.config.namespace,
-                                                                    name: record.config.name, uid: record.config.uid))
+                                                                    name: record.config.name, uid: record.config.uid),
+                                networkNamespace: paths.sandboxDirectory(id) + "/ns/net")
     }
 
     public func listPodSandboxes() -> [PodSandboxStatus] {

@@ -39,5 +39,7 @@ int berth_mount(const char *source, const char *target, const char *fstype, int 
 int berth_mount_tmpfs(const char *target, const char *options);
 /* A non-recursive bind mount of source on target. */
 int berth_bind_mount(const char *source, const char *target);
+/* poll(2) on one fd, retried on EINTR: its revents, 0 on timeout, -errno on failure. */
+int berth_poll_fd(int fd, int events, int timeout_ms);
 
 #endif

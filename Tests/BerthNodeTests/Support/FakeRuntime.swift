@@ -277,6 +277,10 @@ final class FakeRuntime: ContainerRuntime, @unchecked Sendable {
 
     func exec(_ id: String, argv: [String], stdio: [Int32]) async throws(RuntimeError) -> Int32 { 0 }
 
+    func execSync(_ id: String, argv: [String], timeout: Duration, outputLimit: Int) async throws(RuntimeError) -> ExecSyncResult {
+        ExecSyncResult(exitCode: 0, output: [], timedOut: false)
+    }
+
     // MARK: helpers
 
     private func exit(_ id: String, code: Int32, signal: Int32) {

@@ -85,10 +85,10 @@ final class WorkerHarness: @unchecked Sendable {
     private var result: PodPhase?
     private var task: Task<Void, Never>?
 
-    init(_ plan: PodPlan, backOff: BackOff = .fast, fake: FakeRuntime = FakeRuntime()) {
+    init(_ plan: PodPlan, backOff: BackOff = .fast, fake: FakeRuntime = FakeRuntime(), prober: (any Prober)? = nil) {
         self.fake = fake
         let events = self.events
-        worker = PodWorker(plan: plan, runtime: fake, backOff: backOff) { events.append($0) }
+        worker = PodWorker(plan: plan, runtime: fake, prober: prober, backOff: backOff) { events.append($0) }
     }
 
     /// Starts `run()` (after adopting `sandboxID` when given).
