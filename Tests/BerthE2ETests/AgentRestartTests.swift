@@ -29,6 +29,14 @@ extension EndToEnd {
                 image: busybox
                 command: [sh, -c, "until [ -e /gate/go ]; do sleep 0.05; done; exit 7"]
                 volumeMounts: [{name: gate, mountPath: /gate}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: doomed}
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers:
+              - {name: main, image: busybox, command: [sleep, "3600"]}
             """
         }
 
@@ -41,8 +49,8 @@ extension EndToEnd {
                 try FileManager.default.createDirectory(atPath: gate, withIntermediateDirectories: true)
                 try await cluster.apply(Self.pods(gate: gate), name: "pods.yaml")
                 var before: [String: Pod] = [:]
-                try await cluster.eventually("both pods to be Running and Ready") {
-                    for name in ["steady", "brief"] {
+                try await cluster.eventually("the pods to be Running and Ready") {
+                    for name in ["steady", "brief", "doomed"] {
                         guard let pod = try await cluster.pod(name), pod.isReady else { return false }
                         before[name] = pod
                     }
@@ -52,6 +60,18 @@ extension EndToEnd {
                 let brief = try #require(before["brief"]?.status?.containerStatuses?.first)
                 let steadyProcesses = try ContainerProcesses(node: node, containerID: try #require(steady.containerID))
                 let briefProcesses = try ContainerProcesses(node: node, containerID: try #require(brief.containerID))
+                let doomedProcesses = try ContainerProcesses(
+                    node: node, containerID: try #require(before["doomed"]?.status?.containerStatuses?.first?.containerID))
+
+                // Every status steady is given from now on, as a watching client sees it.
+                let watcher = try cluster.control.start(program: "/usr/bin/kubectl", [
+                    "--kubeconfig", cluster.kubeconfig, "--cache-dir", cluster.kubectl.cacheDirectory, "get", "pods", "steady",
+                    "--watch-only", "-v=6", "-o", #"jsonpath={.status.phase} {.status.conditions[?(@.type=="Ready")].status}{"\n"}"#,
+                ], name: "watch-steady")
+                try await cluster.eventually("the watch to be established") {
+                    cluster.control.output(of: "watch-steady").split(separator: "\n")
+                        .contains { $0.contains("watch=true") && $0.contains("200 OK") }
+                }
 
                 cluster.killAgent("n1")
                 for pid in [steadyProcesses.shim, steadyProcesses.container, briefProcesses.shim, briefProcesses.container] {
@@ -63,6 +83,12 @@ extension EndToEnd {
                     briefProcesses.exitRecorded
                 }
                 #expect(try await cluster.pod("brief")?.status?.phase == "Running", "nobody has told the API yet")
+                // Meanwhile the API deletes one pod (it waits for the node) and binds a new one.
+                let deleting = try await cluster.kubectl.run(["delete", "pod", "doomed", "--wait=false"])
+                #expect(deleting.status == 0, "\(deleting.stderr)")
+                try await cluster.apply(MultiNodeTests.pod("late"), name: "late.yaml")
+                try await cluster.eventually("late to be bound to n1") { try await cluster.pod("late")?.spec.nodeName == "n1" }
+                #expect(try await cluster.pod("doomed")?.metadata.deletionTimestamp != nil)
 
                 try cluster.startAgent("n1")
                 try await cluster.eventually("brief to be reported Failed with exit code 7") {
@@ -88,13 +114,26 @@ extension EndToEnd {
                 #expect(steadyPod.status?.condition("Ready")?.lastTransitionTime
                         == before["steady"]?.status?.condition("Ready")?.lastTransitionTime, "Ready did not flap")
                 #expect(try ContainerProcesses(node: node, containerID: try #require(steady.containerID)) == steadyProcesses)
+                #expect(watcher.isRunning)
+                // kubectl's own log lines (-v=6) start like "I1127 10:41:05.899240".
+                let seen = cluster.control.output(of: "watch-steady").split(separator: "\n")
+                    .filter { $0.firstMatch(of: #/^[IWEF]\d{4} /#) == nil }
+                #expect(seen.allSatisfy { $0 == "Running True" }, "steady never looked otherwise: \(seen)")
                 #expect(kill(steadyProcesses.container, 0) == 0)
+
+                // What happened in the API while the agent was away is carried out.
+                try await cluster.eventually("doomed to be stopped and gone, late to run") {
+                    let doomedGone = try await cluster.pod("doomed") == nil
+                    let lateRuns = try await cluster.pod("late")?.isReady == true
+                    return doomedGone && lateRuns
+                }
+                #expect(kill(doomedProcesses.container, 0) != 0, "doomed's container was stopped")
 
                 // The new agent serves exec for the adopted container (its new endpoint port is in the Node).
                 let exec = try await cluster.kubectl.run(["exec", "steady", "--", "cat", "/etc/hostname"])
                 #expect(exec.stdout == "steady\n", "\(exec.stderr)")
 
-                let deleted = try await cluster.kubectl.run(["delete", "pod", "steady", "brief"])
+                let deleted = try await cluster.kubectl.run(["delete", "pod", "steady", "brief", "late"])
                 #expect(deleted.stdout.contains("pod \"steady\" deleted") && deleted.stdout.contains("pod \"brief\" deleted"),
                         "\(deleted.stdout) \(deleted.stderr)")
                 #expect(try await cluster.kubectl.run(["get", "pods"]).stderr.contains("No resources found"))
