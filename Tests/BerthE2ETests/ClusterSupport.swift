@@ -71,6 +71,14 @@ final class TestCluster: @unchecked Sendable {
         url = server.split(separator: " ").last.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) } ?? ""
     }
 
+    /// SIGKILL for `berth server`, then the same command on the same port and store, so that
+    /// agents and watches that know its URL carry on.
+    func restartServer(_ extra: [String] = []) async throws {
+        guard let port = URLComponents(string: url)?.port else { throw HarnessError("no server port in \(url)") }
+        kill("server")
+        try await startServing(["server", "--listen", "127.0.0.1:\(port)"] + extra, role: "server")
+    }
+
     /// SIGKILL for the server (or `berth up`): no graceful shutdown, nothing flushed.
     func killServer() {
         for role in ["server", "up"] { kill(role) }

@@ -76,6 +76,30 @@ extension EndToEnd {
             }
         }
 
+        /// Agents know the server by its URL: when it comes back on the same port after SIGKILL,
+        /// their watches resume from the resourceVersion they had seen, and work goes on.
+        @Test func agentCarriesOnAcrossAServerRestart() async throws {
+            try await TestCluster.with { cluster in
+                try await cluster.startServer()
+                try cluster.startAgent("n1")
+                try await cluster.waitForNodesReady(["n1"])
+                try await cluster.apply(MultiNodeTests.pod("before"), name: "before.yaml")
+                try await cluster.eventually("before to run") { try await cluster.pod("before")?.isReady == true }
+
+                try await cluster.restartServer()
+                // Both directions work again: a deletion reaches the agent, a new pod is run and reported.
+                let deleted = try await cluster.kubectl.run(["delete", "pod", "before", "--wait=false"])
+                #expect(deleted.status == 0, "\(deleted.stderr)")
+                try await cluster.apply(MultiNodeTests.pod("after"), name: "after.yaml")
+                try await cluster.eventually("after to run and before to be gone") {
+                    let afterRuns = try await cluster.pod("after")?.isReady == true
+                    let beforeGone = try await cluster.pod("before") == nil
+                    return afterRuns && beforeGone
+                }
+                #expect(try await cluster.pod("after")?.spec.nodeName == "n1")
+            }
+        }
+
         struct Seen: CustomStringConvertible {
             var type: String
             var name: String?
