@@ -17,7 +17,7 @@ extension EndToEnd {
             spec:
               terminationGracePeriodSeconds: 1
               containers:
-              - {name: main, image: busybox, command: [sleep, "3600"]}
+              - {name: main, image: busybox, command: [sh, -c, "echo hello from \(name); exec sleep 3600"]}
             """
         }
 
@@ -34,7 +34,7 @@ extension EndToEnd {
                 try await cluster.apply(Self.pod("listed"), name: "listed.yaml")
                 try await cluster.eventually("listed to run") { try await cluster.pod("listed")?.isReady == true }
 
-                let client = try cluster.control.start(program: Self.python, ["-u", Self.script, cluster.kubeconfig, "watched", "30"],
+                let client = try cluster.control.start(program: Self.python, ["-u", Self.script, cluster.kubeconfig, "watched", "listed", "30"],
                                                        name: "python")
                 let output = { cluster.control.output(of: "python") }
                 try await cluster.eventually("the Python client to list and start watching") {
@@ -42,7 +42,13 @@ extension EndToEnd {
                     return output().contains("WATCHING ")
                 }
                 #expect(output().contains("LISTED listed Running"), "\(output())")
-                #expect(output().contains("True"), "the node is listed Ready: \(output())")
+                #expect(output().split(separator: "\n").contains { $0.hasPrefix("NODE ") && $0.hasSuffix(" True") },
+                        "the node is listed Ready: \(output())")
+                #expect(output().contains("EVENTS "), "\(output())")
+                // timestamps=True (the client's spelling of a boolean) puts each line's time first.
+                #expect(output().split(separator: "\n").contains { $0.hasPrefix("LOG 20") && $0.hasSuffix("Z hello from listed") },
+                        "\(output())")
+                #expect(output().contains("FOLLOW hello from listed\n"), "\(output())")
 
                 try await cluster.apply(Self.pod("watched"), name: "watched.yaml")
                 try await cluster.eventually("the Python client to see watched Running") {
