@@ -2,7 +2,7 @@
 SWIFT ?= swift
 ROOTFS := rootfs/busybox
 BUSYBOX := /bin/busybox
-APT_PACKAGES := busybox-static libseccomp-dev libcap-dev crun iproute2 nftables
+APT_PACKAGES := busybox-static libseccomp-dev libcap-dev crun iproute2 nftables python3-kubernetes
 
 .PHONY: all deps build release rootfs demo test bench clean-rootfs
 

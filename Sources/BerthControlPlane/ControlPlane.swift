@@ -11,12 +11,15 @@ public struct ControlPlane: Sendable {
     public var dataDirectory: String
     public var host: String
     public var port: Int
+    /// How many recent revisions a watch can replay; a watch from an older one gets 410 Expired.
+    public var historyWindow: Int
     public var logger: Logger
 
-    public init(dataDirectory: String, host: String, port: Int, logger: Logger) {
+    public init(dataDirectory: String, host: String, port: Int, historyWindow: Int = 10_000, logger: Logger) {
         self.dataDirectory = dataDirectory
         self.host = host
         self.port = port
+        self.historyWindow = historyWindow
         self.logger = logger
     }
 
@@ -26,7 +29,7 @@ public struct ControlPlane: Sendable {
     /// `onServing` is called with the bound port once the API server listens.
     public func services(onServing: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> [any Service] {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        let backend = try SQLiteBackend(path: databasePath)
+        let backend = try SQLiteBackend(path: databasePath, historyWindow: historyWindow)
         let server = APIServer(backend: backend, logger: logger)
         try await server.bootstrap()
         let started = SchedulerService(logger: logger)
@@ -77,7 +80,7 @@ final class SchedulerService: Service, @unchecked Sendable {
     }
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             guard let baseURL = await self.address() else { return }
             let client = KubeClient(baseURL: baseURL, logger: self.logger)
             let scheduler = Scheduler(api: client, logger: self.logger)

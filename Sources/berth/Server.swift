@@ -7,19 +7,25 @@ import ServiceLifecycle
 
 struct Server: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The control plane: the Kubernetes API on an embedded SQLite store, with the scheduler.")
+        abstract: "The control plane: the Kubernetes API on an embedded SQLite store, with the scheduler.",
+        discussion: "Writes a kubeconfig to <data dir>/kubeconfig, so that kubectl works after `export KUBECONFIG=...`.")
 
     @OptionGroup var node: NodeOptions
 
-    @Option(help: "Address to serve the Kubernetes API on (HOST:PORT; port 0 picks a free one).")
-    var listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 6443)
+    @OptionGroup var controlPlaneOptions: ControlPlaneOptions
 
     func run() async throws {
         let logger = node.makeLogger("berth.server")
         let paths = BerthPaths(root: node.root)
-        let controlPlane = ControlPlane(dataDirectory: paths.dataDirectory, host: listen.host, port: listen.port, logger: logger)
+        let listen = controlPlaneOptions.listen
+        let controlPlane = ControlPlane(dataDirectory: paths.dataDirectory, host: listen.host, port: listen.port,
+                                        historyWindow: controlPlaneOptions.historyWindow, logger: logger)
+        let kubeconfig = paths.dataDirectory + "/kubeconfig"
         let services = try await controlPlane.services { port in
-            FileHandle.standardOutput.write(Data("berth server: serving the Kubernetes API on http://\(listen.dialHost):\(port)\n".utf8))
+            let server = "http://\(listen.dialHost):\(port)"
+            ControlPlaneOptions.writeKubeconfig(server: server, path: kubeconfig, logger: logger)
+            FileHandle.standardOutput.write(Data(
+                "berth server: serving the Kubernetes API on \(server)\nexport KUBECONFIG=\(kubeconfig)\n".utf8))
         }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
                                                       logger: logger))

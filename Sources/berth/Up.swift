@@ -14,8 +14,7 @@ struct Up: AsyncParsableCommand {
 
     @OptionGroup var node: NodeOptions
 
-    @Option(help: "Address to serve the Kubernetes API on (HOST:PORT; port 0 picks a free one).")
-    var listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 6443)
+    @OptionGroup var controlPlaneOptions: ControlPlaneOptions
 
     @Option(help: "Address of the node agent's endpoint for logs and exec (HOST:PORT; port 0 picks a free one).")
     var agentListen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 10250)
@@ -30,18 +29,16 @@ struct Up: AsyncParsableCommand {
         let logger = node.makeLogger("berth.up")
         let environment = try NodeEnvironment(root: node.root, images: node.images, cgroupParent: node.cgroupParent, logger: logger)
         let paths = environment.settings.paths
-        let controlPlane = ControlPlane(dataDirectory: paths.dataDirectory, host: listen.host, port: listen.port, logger: logger)
+        let listen = controlPlaneOptions.listen
+        let controlPlane = ControlPlane(dataDirectory: paths.dataDirectory, host: listen.host, port: listen.port,
+                                        historyWindow: controlPlaneOptions.historyWindow, logger: logger)
         let agent = AgentService(environment: environment, nodeName: nodeName ?? Self.hostName(), agentListen: agentListen,
                                  backoffBase: backoffBase, logger: logger)
         let dialHost = listen.dialHost
         let kubeconfig = paths.dataDirectory + "/kubeconfig"
         let services = try await controlPlane.services { port in
             let server = "http://\(dialHost):\(port)"
-            do {
-                try Kubeconfig.write(server: server, path: kubeconfig)
-            } catch {
-                logger.error("kubeconfig not written", metadata: ["path": "\(kubeconfig)", "error": "\(error)"])
-            }
+            ControlPlaneOptions.writeKubeconfig(server: server, path: kubeconfig, logger: logger)
             FileHandle.standardOutput.write(Data("berth up: Kubernetes API on \(server)\nexport KUBECONFIG=\(kubeconfig)\n".utf8))
             agent.start(server: server)
         }
@@ -53,7 +50,7 @@ struct Up: AsyncParsableCommand {
     static func hostName() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         gethostname(&buffer, buffer.count)
-        let name = String(cString: buffer).lowercased()
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).lowercased()
         return name.isEmpty ? "berth" : name
     }
 }

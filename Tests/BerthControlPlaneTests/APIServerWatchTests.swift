@@ -41,6 +41,18 @@ struct APIServerWatchTests {
         }
     }
 
+    /// The Python client sends `watch=True`: the kube-apiserver takes any value but "0" and
+    /// "false" as true, so this is a watch (frames), not a list.
+    @Test(arguments: ["True", "TRUE", "1", "yes"]) func watchParameterIsReadAsTheKubeAPIServerDoes(_ value: String) async throws {
+        try await withAPIServer { api in
+            try await api.post(Self.pods, Fixtures.pod("a"))
+            let watch = try await api.get("\(Self.pods)?watch=\(value)&timeoutSeconds=1")
+            #expect(watch.frames.map { $0["type"] } == ["ADDED"])
+            let list = try await api.get("\(Self.pods)?watch=False").json
+            #expect(list["kind"] == "PodList")
+        }
+    }
+
     @Test func liveEventsArriveWhileWatching() async throws {
         try await withAPIServer { api in
             let rv = try await api.get(Self.pods).json["metadata"]?["resourceVersion"]?.stringValue ?? "0"

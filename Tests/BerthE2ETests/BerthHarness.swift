@@ -70,9 +70,21 @@ final class BerthHarness: @unchecked Sendable {
 
     /// Starts `berth <args>` in the background; its output goes to `<root>/<name>.out`.
     func start(_ args: [String], name: String) throws -> Process {
-        let process = try makeProcess(args)
+        try startInBackground(try makeProcess(args), name: name)
+    }
+
+    /// Starts any program in the background (killed by PID at teardown); output as for `start`.
+    func start(program: String, _ args: [String], name: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = args
+        process.currentDirectoryURL = URL(fileURLWithPath: root)
+        return try startInBackground(process, name: name)
+    }
+
+    private func startInBackground(_ process: Process, name: String) throws -> Process {
         let path = root + "/\(name).out"
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         process.standardOutput = handle
         process.standardError = handle
@@ -138,15 +150,30 @@ final class BerthHarness: @unchecked Sendable {
 
     /// Removes everything, then reports whatever could not be removed as a test failure.
     func teardown() async {
-        let pods = (try? await berth(["get", "pods", "-A", "-o", "name"]).stdout) ?? ""
+        stopBackground()
+        await removePods()
+        Self.reapOrphans()
+        assertNothingLeft()
+    }
+
+    /// Kills every process this harness started that still runs (by PID) and waits for it.
+    func stopBackground() {
         for process in lock.withLock({ background }) where process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
+    }
+
+    /// Stops and removes every pod left under this root (no agent runs any more).
+    func removePods() async {
+        let pods = (try? await berth(["get", "pods", "-A", "-o", "name"]).stdout) ?? ""
         for line in pods.split(separator: "\n") where line.hasPrefix("pod/") {
             _ = try? await berth(["delete", "pod", String(line.dropFirst(4)), "--grace-period", "0"])
         }
-        reapOrphans()
+    }
+
+    /// Reports mounts, cgroups and sandboxes still there as a test failure, then removes the root.
+    func assertNothingLeft() {
         var left: [String] = []
         let mountinfo = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
         left += mountinfo.split(separator: "\n").filter { $0.contains(root) }.map { "mount: \($0)" }
@@ -159,21 +186,19 @@ final class BerthHarness: @unchecked Sendable {
         }
         let sandboxes = (try? FileManager.default.contentsOfDirectory(atPath: root + "/run/sandboxes")) ?? []
         left += sandboxes.map { "sandbox: " + $0 }
-        if left.isEmpty {
-            try? FileManager.default.removeItem(atPath: root)
-        } else {
+        if !left.isEmpty {
             Issue.record("left behind:\n\(left.joined(separator: "\n"))")
             for line in mountinfo.split(separator: "\n") where line.contains(root) {
                 let fields = line.split(separator: " ")
                 if fields.count > 4 { _ = berth_umount_detach(String(fields[4])) }
             }
-            try? FileManager.default.removeItem(atPath: root)
         }
+        try? FileManager.default.removeItem(atPath: root)
     }
 
     /// Shims orphaned by a killed agent were re-parented to this (subreaper) process: reap
     /// each by its PID (they end once their containers have been deleted).
-    private func reapOrphans() {
+    static func reapOrphans() {
         let me = getpid()
         var shims: [Int32] = []
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {

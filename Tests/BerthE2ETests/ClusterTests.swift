@@ -5,22 +5,11 @@ import Testing
 extension EndToEnd {
     /// Issue 3, acceptance 1 and 2: `berth up`, then the real kubectl.
     @Suite struct ClusterTests {
-        /// `berth up` on free ports with the test's root; returns the kubeconfig path.
-        static func up(_ berth: BerthHarness) async throws -> String {
-            _ = try berth.start(["up", "--listen", "127.0.0.1:0", "--agent-listen", "127.0.0.1:0", "--backoff-base", "0.2"],
-                                name: "up")
-            let kubeconfig = berth.root + "/lib/kubeconfig"
-            try await berth.eventually("berth up to serve the API") {
-                berth.output(of: "up").contains("export KUBECONFIG=") && FileManager.default.fileExists(atPath: kubeconfig)
-            }
-            return kubeconfig
-        }
-
         @Test func kubectlDrivesASidecarPod() async throws {
-            try await withBerth { berth in
-                let kubeconfig = try await Self.up(berth)
-                let kubectl = Kubectl(kubeconfig: kubeconfig, cacheDirectory: berth.root + "/kube-cache")
-                try await berth.eventually("the node to be Ready") {
+            try await TestCluster.with { cluster in
+                try await cluster.up()
+                let kubectl = cluster.kubectl
+                try await cluster.eventually("the node to be Ready") {
                     (try await kubectl.run(["get", "nodes"])).stdout.contains(" Ready ")
                 }
                 let example = BerthHarness.packageRoot + "/examples/cluster-pod.yaml"
@@ -28,7 +17,7 @@ extension EndToEnd {
                 #expect(applied.status == 0, "\(applied.stderr)")
                 #expect(applied.stdout.contains("pod/web created"))
                 let started = ContinuousClock.now
-                try await berth.eventually("the pod to be Running 2/2", timeout: .seconds(10)) {
+                try await cluster.eventually("the pod to be Running 2/2", timeout: .seconds(10)) {
                     let row = try await kubectl.run(["get", "pods", "web", "--no-headers"]).stdout
                     return row.contains("2/2") && row.contains("Running")
                 }
@@ -67,10 +56,10 @@ extension EndToEnd {
         }
 
         @Test func badBodiesGetKubectlsErrorsAndChangeNothing() async throws {
-            try await withBerth { berth in
-                let kubeconfig = try await Self.up(berth)
-                let kubectl = Kubectl(kubeconfig: kubeconfig, cacheDirectory: berth.root + "/kube-cache")
-                let bad = try berth.manifest("""
+            try await TestCluster.with { cluster in
+                try await cluster.up()
+                let kubectl = cluster.kubectl
+                let bad = try cluster.control.manifest("""
                     apiVersion: v1
                     kind: Pod
                     metadata: {name: Bad_Name}
@@ -80,39 +69,11 @@ extension EndToEnd {
                 let invalid = try await kubectl.run(["create", "-f", bad])
                 #expect(invalid.status != 0)
                 #expect(invalid.stderr.contains("Invalid value: \"Bad_Name\""), "\(invalid.stderr)")
-                let empty = try berth.manifest("apiVersion: v1\nkind: Pod\nmetadata: {name: empty}\nspec: {containers: []}\n", name: "empty.yaml")
+                let empty = try cluster.control.manifest("apiVersion: v1\nkind: Pod\nmetadata: {name: empty}\nspec: {containers: []}\n", name: "empty.yaml")
                 let missing = try await kubectl.run(["create", "-f", empty])
                 #expect(missing.stderr.contains("spec.containers: Required value"), "\(missing.stderr)")
                 #expect(try await kubectl.run(["get", "pods"]).stderr.contains("No resources found"))
             }
         }
-    }
-}
-
-/// The real kubectl with a private kubeconfig and discovery cache.
-struct Kubectl {
-    var kubeconfig: String
-    var cacheDirectory: String
-
-    func run(_ args: [String], timeout: Duration = .seconds(30)) async throws -> BerthHarness.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/kubectl")
-        process.arguments = ["--kubeconfig", kubeconfig, "--cache-dir", cacheDirectory] + args
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdoutData = Task { out.fileHandleForReading.readDataToEndOfFile() }
-        let stderrData = Task { err.fileHandleForReading.readDataToEndOfFile() }
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                kill(process.processIdentifier, SIGKILL)
-                throw HarnessError("kubectl \(args.joined(separator: " ")) did not finish within \(timeout)")
-            }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return BerthHarness.Result(status: process.terminationStatus, stdout: String(decoding: await stdoutData.value, as: UTF8.self),
-                                   stderr: String(decoding: await stderrData.value, as: UTF8.self))
     }
 }

@@ -58,21 +58,21 @@ extension EndToEnd {
         static func columns(_ row: String) -> [Substring] { row.split(separator: " ", omittingEmptySubsequences: true) }
 
         @Test func kubectlShowsNotReadyAndRestartsFromProbes() async throws {
-            try await withBerth { berth in
-                let kubeconfig = try await ClusterTests.up(berth)
-                let kubectl = Kubectl(kubeconfig: kubeconfig, cacheDirectory: berth.root + "/kube-cache")
-                try await berth.eventually("the node to be Ready") {
+            try await TestCluster.with { cluster in
+                try await cluster.up()
+                let kubectl = cluster.kubectl
+                try await cluster.eventually("the node to be Ready") {
                     (try await kubectl.run(["get", "nodes"])).stdout.contains(" Ready ")
                 }
                 let started = ContinuousClock.now
-                let applied = try await kubectl.run(["apply", "-f", try berth.manifest(Self.manifest)])
+                let applied = try await kubectl.run(["apply", "-f", try cluster.control.manifest(Self.manifest)])
                 #expect(applied.status == 0, "\(applied.stderr)")
 
-                try await berth.eventually("web to be Ready 1/1 through its httpGet probe", timeout: .seconds(15)) {
+                try await cluster.eventually("web to be Ready 1/1 through its httpGet probe", timeout: .seconds(15)) {
                     let row = try await kubectl.run(["get", "pod", "web", "--no-headers"]).stdout
                     return row.contains("1/1") && row.contains("Running")
                 }
-                try await berth.eventually("the liveness container to be restarted", timeout: .seconds(30)) {
+                try await cluster.eventually("the liveness container to be restarted", timeout: .seconds(30)) {
                     let row = try await kubectl.run(["get", "pod", "liveness", "--no-headers"]).stdout
                     return Int(Self.columns(row).dropFirst(3).first ?? "") ?? 0 >= 1
                 }

@@ -80,6 +80,30 @@ import Testing
         #expect(api.pod("default", "web")?.status?.message == "v2")
     }
 
+    /// A restarted agent starts from the API's status: conditions that did not change keep
+    /// their transition times (the kubelet's status manager does the same), changed ones move.
+    @Test func aNewAgentKeepsTheTransitionTimesTheAPIHas() async throws {
+        let api = FakeClusterAPI()
+        let pod = Pod(metadata: ObjectMeta(name: "web", namespace: "default"),
+                      spec: PodSpec(containers: [Container(name: "app", image: "busybox")], nodeName: "n1"))
+        let created = try await api.create(pod, in: .pods(namespace: "default"))
+        let earlier = "2020-01-02T03:04:05Z"
+        let current = PodStatus(phase: "Running", conditions: [
+            PodCondition(type: "Ready", status: "True", lastTransitionTime: earlier),
+            PodCondition(type: "Initialized", status: "False", lastTransitionTime: earlier),
+        ])
+        let manager = PodStatusManager(api: api, hostIP: "10.0.0.5", podIP: "10.0.0.5", interval: .milliseconds(10),
+                                       logger: Logger(label: "test"))
+        await manager.setTarget(uid: "u1", .init(namespace: "default", name: "web", uid: created.metadata.uid, spec: pod.spec),
+                                current: current)
+        await manager.update(Self.snapshot(version: 1, running: true))
+        #expect(await poll { api.pod("default", "web")?.status?.message == "v1" })
+        let conditions = try #require(api.pod("default", "web")?.status?.conditions)
+        #expect(conditions.first { $0.type == "Ready" }?.lastTransitionTime == earlier)
+        let initialized = conditions.first { $0.type == "Initialized" }
+        #expect(initialized?.status == "True" && initialized?.lastTransitionTime != earlier)
+    }
+
     @Test func aFailingReadinessProbeKeepsThePodNotReady() async throws {
         let api = FakeClusterAPI()
         let manager = try await makeManager(api)

@@ -76,6 +76,9 @@ import Testing
         #expect(plain.command == ["sh", "-c", "echo hi"] && plain.stdout && plain.stderr && !plain.stdin && !plain.tty)
         let tty = try options(["command": ["sh"], "stdin": ["true"], "stdout": ["true"], "stderr": ["true"], "tty": ["true"]])
         #expect(tty.tty && tty.stdin && !tty.stderr)
+        // The Python client spells booleans "True"; "0" and "false" are false, as in the kubelet.
+        let python = try options(["command": ["ls"], "stdout": ["True"], "stderr": ["False"], "stdin": ["0"]])
+        #expect(python.stdout && !python.stderr && !python.stdin)
         #expect(throws: EndpointFailure.self) { try options(["stdout": ["true"]]) }
         #expect(throws: EndpointFailure.self) { try options(["command": ["ls"]]) }
     }
@@ -87,6 +90,8 @@ import Testing
         #expect(request.follow && !request.previous)
         #expect(request.options.tailLines == 5 && request.options.timestamps && request.options.limitBytes == 100)
         #expect(request.options.sinceTime == now.addingTimeInterval(-60))
+        let python = try LogRequest(query: { ["follow": "True", "previous": "FALSE"][$0] })
+        #expect(python.follow && !python.previous)
         let since = try LogRequest(query: { $0 == "sinceTime" ? "2024-01-02T03:04:05Z" : nil })
         #expect(since.options.sinceTime == Date(timeIntervalSince1970: 1_704_164_645))
         #expect(throws: EndpointFailure.self) { try LogRequest(query: { $0 == "tailLines" ? "x" : nil }) }

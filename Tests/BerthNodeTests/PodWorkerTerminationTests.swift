@@ -106,6 +106,25 @@ import Testing
         #expect(await h.stop() != nil)
     }
 
+    /// A restarted agent's first status of a running pod is Running, never a Pending with
+    /// ContainerCreating in between (the API would see the pod flap).
+    @Test func adoptedRunningContainerIsRunningFromTheFirstSnapshot() async throws {
+        let fake = FakeRuntime()
+        let sandbox = fake.seedSandbox(uid: "uid-1", name: "pod")
+        _ = fake.seedContainer(sandboxID: sandbox, name: "app", attempt: 0)
+        let h = WorkerHarness(makePlan(), fake: fake)
+        h.start(adopting: sandbox)
+        #expect(await h.waitRunning("app"))
+        let states = h.events.states("app")
+        guard case .running? = states.first else {
+            Issue.record("first published state: \(String(describing: states.first))")
+            return
+        }
+        #expect(states.count == 1)
+        #expect(h.events.phases == [.running])
+        #expect(await h.stop() != nil)
+    }
+
     @Test func adoptedContainerThatSucceedsUnderNeverFinishesThePod() async throws {
         let fake = FakeRuntime()
         let sandbox = fake.seedSandbox(uid: "uid-1", name: "pod")

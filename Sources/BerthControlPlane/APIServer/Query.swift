@@ -20,11 +20,12 @@ struct Query: Sendable {
 
     subscript(_ key: String) -> String? { values[key] }
 
-    var isWatch: Bool { ["true", "1"].contains(values["watch"] ?? "") }
+    var isWatch: Bool { bool("watch") }
     var includeObject: String? { values["includeObject"] }
     var dryRun: Bool { multi["dryRun"]?.contains("All") ?? false }
 
-    func bool(_ key: String) -> Bool { ["true", "1"].contains(values[key] ?? "") }
+    /// Booleans as the kube-apiserver reads them: see `QueryParameters.bool`.
+    func bool(_ key: String) -> Bool { QueryParameters.bool(values[key]) }
     func int(_ key: String) -> Int64? { values[key].flatMap { Int64($0) } }
 
     func writeOptions() throws(APIError) -> WriteOptions {

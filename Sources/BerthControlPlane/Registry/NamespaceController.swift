@@ -14,8 +14,8 @@ struct NamespaceController: Service {
 
     func run() async throws {
         // Nothing to finish on shutdown: stop at once (its work is retried on the next start).
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+        await cancelWhenGracefulShutdown {
+            await withThrowingTaskGroup(of: Void.self) { group in
                 let (wakeups, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
                 group.addTask {
                     // Wake on any namespace change; the ticker covers what waits on other objects.

@@ -35,37 +35,51 @@ public enum SchedulingAlgorithm {
         }
     }
 
+    /// kube-scheduler's message when there is no node at all.
+    public static let noNodesMessage = "no nodes available to schedule pods"
+
     public static func schedule(_ pod: Pod, nodes: [Node], podsOnNode: [String: [Pod]]) -> Decision {
+        guard !nodes.isEmpty else { return .unschedulable(message: noNodesMessage) }
         var reasons: [String: Int] = [:]
         var feasible: [(name: String, score: Double)] = []
         let wanted = Requests(pod: pod)
         for node in nodes {
             let name = node.metadata.name ?? ""
-            if let reason = filter(pod, wanted: wanted, node: node, running: podsOnNode[name] ?? []) {
-                reasons[reason, default: 0] += 1
-            } else {
+            let unfit = filter(pod, wanted: wanted, node: node, running: podsOnNode[name] ?? [])
+            if unfit.isEmpty {
                 feasible.append((name, score(wanted, node: node, running: podsOnNode[name] ?? [])))
+            } else {
+                for reason in unfit { reasons[reason, default: 0] += 1 }
             }
         }
         if let best = feasible.max(by: { ($0.score, $1.name) < ($1.score, $0.name) }) {
             return .bind(node: best.name)
         }
-        let detail = reasons.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-        return .unschedulable(message: "0/\(nodes.count) nodes are available" + (detail.isEmpty ? "." : ": \(detail)."))
+        return .unschedulable(message: unschedulableMessage(nodeCount: nodes.count, reasons: reasons))
     }
 
-    /// Why the node cannot take the pod (kube-scheduler's wording), or nil if it can.
-    static func filter(_ pod: Pod, wanted: Requests, node: Node, running: [Pod]) -> String? {
+    /// kube-scheduler's FitError text: "0/N nodes are available: " and the histogram of reasons,
+    /// each "<count> <reason>", sorted as strings (so the count is part of the order), joined
+    /// with ", " and ended with a period.
+    static func unschedulableMessage(nodeCount: Int, reasons: [String: Int]) -> String {
+        let histogram = reasons.map { "\($0.value) \($0.key)" }.sorted()
+        return "0/\(nodeCount) nodes are available" + (histogram.isEmpty ? "." : ": \(histogram.joined(separator: ", ")).")
+    }
+
+    /// Why the node cannot take the pod (kube-scheduler's wording), empty if it can. As in
+    /// kube-scheduler the first failing check decides, except that every insufficient resource
+    /// is named (its NodeResourcesFit reports them all).
+    static func filter(_ pod: Pod, wanted: Requests, node: Node, running: [Pod]) -> [String] {
         let ready = node.status?.conditions?.first { $0.type == "Ready" }?.status == "True"
-        if !ready { return "node(s) were not ready" }
-        if node.spec?.unschedulable == true { return "node(s) were unschedulable" }
+        if !ready { return ["node(s) were not ready"] }
+        if node.spec?.unschedulable == true { return ["node(s) were unschedulable"] }
         let labels = node.metadata.labels ?? [:]
         for (key, value) in pod.spec.nodeSelector ?? [:] where labels[key] != value {
-            return "node(s) didn't match Pod's node affinity/selector"
+            return ["node(s) didn't match Pod's node affinity/selector"]
         }
         for taint in node.spec?.taints ?? [] where taint.effect == "NoSchedule" || taint.effect == "NoExecute" {
             if !(pod.spec.tolerations ?? []).contains(where: { tolerates($0, taint) }) {
-                return "node(s) had untolerated taint {\(taint.key): \(taint.value ?? "")}"
+                return ["node(s) had untolerated taint {\(taint.key): \(taint.value ?? "")}"]
             }
         }
         let allocatable = node.status?.allocatable ?? [:]
@@ -73,14 +87,15 @@ public enum SchedulingAlgorithm {
             let r = Requests(pod: pod)
             return Requests(milliCPU: sum.milliCPU + r.milliCPU, memory: sum.memory + r.memory)
         }
-        if let pods = allocatable["pods"]?.value, Int64(running.count) + 1 > pods { return "Too many pods" }
+        var insufficient: [String] = []
+        if let pods = allocatable["pods"]?.value, Int64(running.count) + 1 > pods { insufficient.append("Too many pods") }
         if let cpu = allocatable["cpu"]?.milliValue, wanted.milliCPU > 0, used.milliCPU + wanted.milliCPU > cpu {
-            return "Insufficient cpu"
+            insufficient.append("Insufficient cpu")
         }
         if let memory = allocatable["memory"]?.value, wanted.memory > 0, used.memory + wanted.memory > memory {
-            return "Insufficient memory"
+            insufficient.append("Insufficient memory")
         }
-        return nil
+        return insufficient
     }
 
     static func tolerates(_ toleration: Toleration, _ taint: Taint) -> Bool {

@@ -38,7 +38,8 @@ extension ClusterAgent {
         let phase = pod.status?.phase
         if phase == "Succeeded" || phase == "Failed", agent.store.load(uid: uid) == nil { return }
         localUIDs["\(namespace)/\(name)"] = uid
-        await statusManager.setTarget(uid: uid, .init(namespace: namespace, name: name, uid: uid, spec: pod.spec))
+        await statusManager.setTarget(uid: uid, .init(namespace: namespace, name: name, uid: uid, spec: pod.spec),
+                                    current: pod.status)
         do {
             try await agent.start(pod)
         } catch {

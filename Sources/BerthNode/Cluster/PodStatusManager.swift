@@ -47,14 +47,17 @@ actor PodStatusManager {
     }
 
     /// Says where the status of a local pod goes; pending status is sent once there is a target.
-    func setTarget(uid: String, _ target: Target) {
+    /// `current` is the status the API object has now: like the kubelet's status manager, which
+    /// starts from the API's status, the conditions' transition times carry over from it, so an
+    /// agent restarted under running pods does not make their Ready condition seem to flap.
+    func setTarget(uid: String, _ target: Target, current: PodStatus? = nil) {
         var state = pods[uid, default: PodState()]
         if state.target?.uid != target.uid || state.target?.name != target.name {
-            // A new object (a recreated mirror pod): it has no status yet, send the latest again.
+            // A new object (or a new agent for it): send the latest status to it again.
             state.sentVersion = -1
             state.lastSent = nil
             state.readySent = false
-            state.previous = nil
+            state.previous = current
         }
         state.target = target
         pods[uid] = state

@@ -12,7 +12,7 @@ struct LogRequest: Sendable, Equatable {
 
     /// `value(name)` gives a query parameter. Bad numbers are 400s, as in the API server.
     init(query value: (String) -> String?, now: Date = Date()) throws(EndpointFailure) {
-        func flag(_ name: String) -> Bool { value(name).map { $0 == "true" || $0 == "1" } ?? false }
+        func flag(_ name: String) -> Bool { QueryParameters.bool(value(name)) }
         func integer(_ name: String) throws(EndpointFailure) -> Int? {
             guard let text = value(name), !text.isEmpty else { return nil }
             guard let number = Int(text), number >= 0 else {

@@ -1,3 +1,4 @@
+import BerthAPI
 import Foundation
 import Glibc
 
@@ -13,7 +14,7 @@ struct ExecOptions: Sendable, Equatable {
     /// `values(name)` gives every value of a query parameter. As the kubelet: a command and at
     /// least one stream are required, and a tty merges stderr into stdout.
     init(query values: (String) -> [String]) throws(EndpointFailure) {
-        func flag(_ name: String) -> Bool { values(name).last.map { $0 == "true" || $0 == "1" } ?? false }
+        func flag(_ name: String) -> Bool { QueryParameters.bool(values(name).last) }
         command = values("command")
         stdin = flag("stdin")
         stdout = flag("stdout")

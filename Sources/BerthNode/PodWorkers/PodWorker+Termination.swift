@@ -22,6 +22,7 @@ extension PodWorker {
             await withTaskGroup(of: Void.self) { group in
                 for id in running { group.addTask { await self.stopOwn(id) } }
             }
+            appsStopped.fire()
         }
         await terminated.wait()
     }

@@ -16,6 +16,9 @@ public actor PodWorker {
     let terminationRequested = AsyncEvent()
     /// Fired once everything has stopped.
     let terminated = AsyncEvent()
+    /// Fired by `terminate` once the app and init containers it stops have stopped, so that
+    /// sidecars go after them even when termination came before `run` supervised the apps.
+    let appsStopped = AsyncEvent()
 
     var lifecycle: PodLifecycle = .syncing
     var phase: PodPhase = .pending
@@ -73,7 +76,16 @@ public actor PodWorker {
             tracks[status.name]?.restartCount = status.attempt
             tracks[status.name]?.containerID = status.id
             tracks[status.name]?.imageID = status.imageID
-            if status.state == .exited, let exit = status.exit { tracks[status.name]?.state = .terminated(exit) }
+            // The first status after a restart shows what runs, not ContainerCreating: the
+            // API must not see a running pod flap to Pending and NotReady and back.
+            switch status.state {
+            case .exited:
+                if let exit = status.exit { tracks[status.name]?.state = .terminated(exit) }
+            case .running:
+                tracks[status.name]?.state = .running(startedAt: status.startedAt ?? "")
+            default:
+                break
+            }
         }
         startTime = (try? runtime.podSandboxStatus(sandboxID))?.createdAt
         initialized = plan.containers.contains { adopted[$0.name] != nil }
@@ -126,6 +138,7 @@ public actor PodWorker {
                 }
             }
         }
+        if lifecycle == .terminating { await appsStopped.wait() }
         await stopSidecars()
         for task in sidecars { await task.value }
         return finish()
