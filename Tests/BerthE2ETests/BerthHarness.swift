@@ -106,7 +106,9 @@ final class BerthHarness: @unchecked Sendable {
         return process
     }
 
-    private static func readToEnd(_ handle: FileHandle) async -> Data {
+    /// Reads on a dispatch thread: a blocking read in a Task would hold one of the cooperative
+    /// pool's threads (one per core) for the life of the child, stalling every other test.
+    static func readToEnd(_ handle: FileHandle) async -> Data {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: handle.readDataToEndOfFile()) }
         }
@@ -154,6 +156,19 @@ final class BerthHarness: @unchecked Sendable {
         await removePods()
         Self.reapOrphans()
         assertNothingLeft()
+    }
+
+    /// Waits for `process` to end without blocking a thread. Swift's cooperative pool has one
+    /// thread per core (two on the CI machine): a test blocked in `waitUntilExit` while a pod
+    /// stops gracefully stalls the unit tests running beside it (seen as their 5 s timeouts).
+    static func waitForExit(_ process: Process, timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else {
+                throw HarnessError("process \(process.processIdentifier) still running after \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
     }
 
     /// Kills every process this harness started that still runs (by PID) and waits for it.

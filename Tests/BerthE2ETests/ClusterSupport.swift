@@ -218,8 +218,8 @@ struct Kubectl {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let stdoutData = Task { out.fileHandleForReading.readDataToEndOfFile() }
-        let stderrData = Task { err.fileHandleForReading.readDataToEndOfFile() }
+        async let stdoutData = BerthHarness.readToEnd(out.fileHandleForReading)
+        async let stderrData = BerthHarness.readToEnd(err.fileHandleForReading)
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             if ContinuousClock.now > deadline {
@@ -228,7 +228,7 @@ struct Kubectl {
             }
             try await Task.sleep(for: .milliseconds(10))
         }
-        return BerthHarness.Result(status: process.terminationStatus, stdout: String(decoding: await stdoutData.value, as: UTF8.self),
-                                   stderr: String(decoding: await stderrData.value, as: UTF8.self))
+        return BerthHarness.Result(status: process.terminationStatus, stdout: String(decoding: await stdoutData, as: UTF8.self),
+                                   stderr: String(decoding: await stderrData, as: UTF8.self))
     }
 }

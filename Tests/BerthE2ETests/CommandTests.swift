@@ -72,7 +72,7 @@ extension EndToEnd {
 
                 let deleted = try await berth.berth(["delete", "pod", "talker"])
                 #expect(deleted.stdout.contains("pod \"talker\" deleted"))
-                run.waitUntilExit()
+                try await BerthHarness.waitForExit(run)
                 let after = try await berth.berth(["get", "pods"])
                 #expect(after.stderr.contains("No resources found"))
             }
@@ -95,7 +95,7 @@ extension EndToEnd {
                 }
                 let followed = try await berth.berth(["logs", "-f", "ticker"], timeout: .seconds(20))
                 #expect(followed.stdout == "tick-1\ntick-2\ntick-3\n", "\(followed.stdout)")
-                run.waitUntilExit()
+                try await BerthHarness.waitForExit(run)
                 #expect(run.terminationStatus == 0)
             }
         }

@@ -35,7 +35,7 @@ extension EndToEnd {
                 let pod = try await berth.pod("flaky")
                 #expect(pod?.status?.containerStatuses?.first?.lastState?.terminated?.exitCode == 3)
                 run.interrupt()
-                run.waitUntilExit()
+                try await BerthHarness.waitForExit(run)
             }
         }
 
@@ -88,7 +88,7 @@ extension EndToEnd {
                 #expect(deleted.status == 0, "\(deleted.stderr)")
                 #expect(elapsed >= .seconds(2), "the stubborn container is killed only after the grace period")
                 #expect(elapsed < .seconds(6), "but not much later: \(elapsed)")
-                run.waitUntilExit()
+                try await BerthHarness.waitForExit(run)
                 let output = berth.output(of: "run")
                 #expect(output.contains("graceful/polite: got-term"), "\(output)")
                 #expect(output.contains("graceful/polite exited with code 0 (Completed)"), "\(output)")

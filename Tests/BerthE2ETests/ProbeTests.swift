@@ -158,7 +158,7 @@ extension EndToEnd {
                 #expect(output.contains("once/app Container app failed liveness probe\n"), "\(output)")
                 #expect(output.contains("unready/app Readiness probe failed:"), "\(output)")
                 run.interrupt()
-                run.waitUntilExit()
+                try await BerthHarness.waitForExit(run)
             }
         }
     }

@@ -67,7 +67,7 @@ extension EndToEnd {
                 let deleted = try await berth.berth(["delete", "pod", "limited"])
                 #expect(deleted.status == 0, "\(deleted.stderr)")
                 run.interrupt()
-                run.waitUntilExit()
+                try await BerthHarness.waitForExit(run)
                 #expect(!FileManager.default.fileExists(atPath: cpu))
             }
         }

@@ -64,7 +64,7 @@ final class EndpointWorld: @unchecked Sendable {
         process.arguments = ["run"] + flags + ["--backoff-base", "0.1", "-f", manifest]
         process.currentDirectoryURL = URL(fileURLWithPath: Self.packageRoot)
         let out = root + "/run.out"
-        FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
         process.standardOutput = handle
         process.standardError = handle

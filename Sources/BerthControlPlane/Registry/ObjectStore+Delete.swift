@@ -27,14 +27,7 @@ extension ObjectStore {
         var attempt = 0
         while true {
             attempt += 1
-            let stored: StoredObject?
-            do {
-                stored = try await backend.get(key)
-            } catch {
-                throw APIError.storage(error, resource, name: name)
-            }
-            guard let stored else { throw APIError.notFound(resource, name: name) }
-            let current = try Self.decode(stored)
+            let (stored, current) = try await existing(key, resource, name: name)
             try Self.checkPreconditions(options, current, resource)
 
             let marked = Self.markedForDeletion(current, resource: resource, options: options)

@@ -17,14 +17,7 @@ extension ObjectStore {
         var attempt = 0
         while true {
             attempt += 1
-            let stored: StoredObject?
-            do {
-                stored = try await backend.get(key)
-            } catch {
-                throw APIError.storage(error, resource, name: name)
-            }
-            guard let stored else { throw APIError.notFound(resource, name: name) }
-            let current = try Self.decode(stored)
+            let (stored, current) = try await existing(key, resource, name: name)
             let proposed: JSONValue
             do {
                 proposed = try transform(current)

@@ -15,6 +15,18 @@ struct ObjectStore: Sendable {
     // MARK: - Reading
 
     /// A stored object as the API shows it: `metadata.resourceVersion` set from the revision.
+    /// The stored object at `key` and its decoded form (with resourceVersion), or 404.
+    func existing(_ key: String, _ resource: ResourceInfo, name: String) async throws(APIError) -> (StoredObject, JSONValue) {
+        let stored: StoredObject?
+        do {
+            stored = try await backend.get(key)
+        } catch {
+            throw APIError.storage(error, resource, name: name)
+        }
+        guard let stored else { throw APIError.notFound(resource, name: name) }
+        return (stored, try Self.decode(stored))
+    }
+
     static func decode(_ stored: StoredObject) throws(APIError) -> JSONValue {
         try decode(stored.value, revision: stored.modRevision)
     }
