@@ -70,7 +70,7 @@ import Testing
         #expect(await poll { api.pod("default", "web")?.status?.message == "v1" })
         await manager.update(Self.snapshot(version: 2, running: true))
         // Far sooner than the 30 s interval.
-        #expect(await poll(timeout: .seconds(2)) { api.pod("default", "web")?.status?.message == "v2" })
+        #expect(await poll(timeout: .seconds(10)) { api.pod("default", "web")?.status?.message == "v2" })
         let status = try #require(api.pod("default", "web")?.status)
         #expect(status.conditions?.first { $0.type == "Ready" }?.status == "True")
         #expect(status.hostIP == "10.0.0.5" && status.podIP == "10.0.0.5")

@@ -62,7 +62,7 @@ import Testing
 
         let start = ContinuousClock.now
         #expect(await h.stop(grace: 0) != nil)
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(60), "cut short, not the 3600 s back-off")
         #expect(h.fake.callNames.filter { $0.hasPrefix("create") } == ["create app#0"])
     }
 

@@ -134,7 +134,7 @@ struct ProbeRuntimeTests {
             let started = ContinuousClock.now
             let slow = await prober.probe(.exec(command: ["sleep", "30"]), target: target, timeout: .milliseconds(300))
             #expect(slow == .failed("command \"sleep 30\" timed out"))
-            #expect(ContinuousClock.now - started < .seconds(5), "killed at the timeout, not after 30 s")
+            #expect(ContinuousClock.now - started < .seconds(20), "killed at the timeout, not after 30 s")
 
             let big = try await world.runtime.execSync(id, argv: ["sh", "-c", "yes | head -c 100000"], timeout: .seconds(5),
                                                        outputLimit: RuntimeProber.outputLimit)

@@ -4,8 +4,10 @@ import Testing
 
 @testable import BerthNode
 
-/// Waits until `condition` holds or `timeout` has passed; returns whether it held.
-func poll(timeout: Duration = .seconds(5), _ condition: () async -> Bool) async -> Bool {
+/// Waits until `condition` holds or `timeout` has passed; returns whether it held. The
+/// default deadline is generous: Swift Testing starts hundreds of tests at once on a 2-core
+/// machine, and under load a worker's dozen actor hops can take seconds there.
+func poll(timeout: Duration = .seconds(30), _ condition: () async -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if await condition() { return true }
@@ -103,7 +105,7 @@ final class WorkerHarness: @unchecked Sendable {
     var finishedPhase: PodPhase? { lock.withLock { result } }
 
     /// The phase `run()` returned, or nil if it has not returned within `timeout`.
-    func phase(within timeout: Duration = .seconds(5)) async -> PodPhase? {
+    func phase(within timeout: Duration = .seconds(30)) async -> PodPhase? {
         _ = await poll(timeout: timeout) { finishedPhase != nil }
         return finishedPhase
     }
@@ -119,7 +121,7 @@ final class WorkerHarness: @unchecked Sendable {
     }
 
     /// Waits until the worker shows `name` running (restarted `restarts` times).
-    func waitRunning(_ name: String, restarts: Int = 0, timeout: Duration = .seconds(5)) async -> Bool {
+    func waitRunning(_ name: String, restarts: Int = 0, timeout: Duration = .seconds(30)) async -> Bool {
         await poll(timeout: timeout) {
             guard await isRunning(name) else { return false }
             return await track(name)?.restartCount == restarts
