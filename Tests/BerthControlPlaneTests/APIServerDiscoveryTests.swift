@@ -72,7 +72,11 @@ struct APIServerDiscoveryTests {
             let patch = document.json["paths"]?["/api/v1/namespaces/{namespace}/pods/{name}"]?["patch"]
             #expect(patch?["x-kubernetes-group-version-kind"] == .object(["group": "", "version": "v1", "kind": "Pod"]))
             #expect(patch?["parameters"]?[0]?["name"] == "fieldValidation")
-            #expect(try await api.get("/openapi/v2").status == .notFound)
+            // v2: an empty document in gnostic's protobuf form (swagger "2.0", info, no paths).
+            let v2 = try await api.get("/openapi/v2")
+            #expect(v2.status == .ok)
+            #expect(Array(v2.text.utf8.prefix(5)) == [0x0A, 3] + Array("2.0".utf8))
+            #expect(v2.text.contains("Kubernetes") && v2.text.contains("v1.32.0"))
         }
     }
 

@@ -71,6 +71,8 @@ struct APIServerPatchTests {
             #expect(try await names("/api/v1/namespaces/default/pods?labelSelector=app%3Dweb%2Ctier%21%3Dfront") == ["b"])
             #expect(try await names("/api/v1/pods?labelSelector=tier%20in%20(front,back)") == ["a", "b"])
             #expect(try await names("/api/v1/pods?labelSelector=!tier") == ["c"])
+            // Form encoding as kubectl sends `-l 'tier notin (front)'`: a space is `+`.
+            #expect(try await names("/api/v1/pods?labelSelector=tier+notin+%28front%29") == ["b", "c"])
             #expect(try await names("/api/v1/pods?fieldSelector=spec.nodeName%3Dn1") == ["a"])
             #expect(try await names("/api/v1/pods?fieldSelector=metadata.namespace%3Dkube-system") == ["c"])
             #expect(try await names("/api/v1/pods?fieldSelector=status.phase!%3DFailed,status.phase!%3DSucceeded") == ["a", "b", "c"])

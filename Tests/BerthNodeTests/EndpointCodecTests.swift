@@ -1,3 +1,4 @@
+import BerthAPI
 @testable import BerthNode
 import Foundation
 import Testing

@@ -59,7 +59,8 @@ public struct APIServer: Sendable {
         }
         router.get("/version") { _, _ in APIResponse.json(Discovery.version()) }
         router.get("/openapi/v2") { _, _ -> Response in
-            throw APIError.pathNotFound
+            Response(status: .ok, headers: [.contentType: OpenAPI.v2ContentType],
+                     body: .init(byteBuffer: ByteBuffer(bytes: OpenAPI.emptyV2Document)))
         }
         router.get("/openapi/v3") { _, _ in APIResponse.json(OpenAPI.index()) }
         router.get("/openapi/v3/**") { request, context -> Response in

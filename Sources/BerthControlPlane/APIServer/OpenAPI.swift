@@ -56,4 +56,18 @@ enum OpenAPI {
             "responses": .object(["200": .object(["description": "OK"])]),
         ])
     }
+
+    // MARK: v2
+
+    static let v2ContentType = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
+
+    /// An OpenAPI v2 document with no paths and no definitions, in the protobuf form kubectl
+    /// asks for (gnostic's `openapi.v2.Document`). kubectl falls back to v2 for a kind the v3
+    /// documents lack; when v2 is missing too it stops at "failed to download openapi", while
+    /// an empty schema lets it go on to its usual `no matches for kind "X" in version "v1"`.
+    static let emptyV2Document: [UInt8] = {
+        func field(_ number: UInt8, _ bytes: [UInt8]) -> [UInt8] { [number << 3 | 2, UInt8(bytes.count)] + bytes }
+        let info = field(1, Array("Kubernetes".utf8)) + field(2, Array("v1.32.0".utf8))
+        return field(1, Array("2.0".utf8)) + field(2, info) + field(8, []) + field(9, [])
+    }()
 }

@@ -9,9 +9,9 @@ struct Query: Sendable {
     var fieldSelector: String?
 
     init(_ request: Request) {
-        for (key, value) in request.uri.queryParameters {
-            let k = String(key), v = String(value)
-            values[k] = v
+        // Go's url.Values form encoding: a space comes as `+` (kubectl's `-l 'app notin (web)'`).
+        for (k, v) in FormQuery(request.uri.query).items {
+            if values[k] == nil { values[k] = v }
             multi[k, default: []].append(v)
         }
         labelSelector = values["labelSelector"]
