@@ -48,19 +48,24 @@ final class BerthHarness: @unchecked Sendable {
     /// Runs `berth <args>` to completion (with a deadline) and returns what it printed.
     @discardableResult
     func berth(_ args: [String], timeout: Duration = .seconds(60)) async throws -> Result {
-        let process = try makeProcess(args)
+        try await Self.runToCompletion(try makeProcess(args), timeout: timeout, what: "berth " + args.joined(separator: " "))
+    }
+
+    /// Runs `process` to completion with a deadline (SIGKILL after it) and returns its output.
+    /// Pipes are read on dispatch threads and the exit is polled, so no thread of the
+    /// cooperative pool waits for the child.
+    static func runToCompletion(_ process: Process, timeout: Duration, what: String) async throws -> Result {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        async let stdoutData = Self.readToEnd(out.fileHandleForReading)
-        async let stderrData = Self.readToEnd(err.fileHandleForReading)
+        async let stdoutData = readToEnd(out.fileHandleForReading)
+        async let stderrData = readToEnd(err.fileHandleForReading)
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             if ContinuousClock.now > deadline {
-                process.interrupt()
                 kill(process.processIdentifier, SIGKILL)
-                throw HarnessError("berth \(args.joined(separator: " ")) did not finish within \(timeout)")
+                throw HarnessError("\(what) did not finish within \(timeout)")
             }
             try await Task.sleep(for: .milliseconds(10))
         }

@@ -11,11 +11,8 @@ extension EndToEnd {
 
         @Test func applyWatchFollowDeleteAndBadBodies() async throws {
             try await TestCluster.with { cluster in
-                try await cluster.up()
+                try await cluster.upWithReadyNode()
                 let kubectl = cluster.kubectl
-                try await cluster.eventually("the node to be Ready") {
-                    (try await kubectl.run(["get", "nodes"])).stdout.contains(" Ready ")
-                }
                 #expect(try await kubectl.run(["apply", "-f", Self.example]).status == 0)
                 try await cluster.apply("""
                     apiVersion: v1

@@ -45,6 +45,14 @@ final class TestCluster: @unchecked Sendable {
             + extra, role: "up")
     }
 
+    /// `berth up`, then waits until its node is Ready.
+    func upWithReadyNode() async throws {
+        try await up()
+        try await eventually("the node to be Ready") {
+            (try await kubectl.run(["get", "nodes"])).stdout.contains(" Ready ")
+        }
+    }
+
     /// `berth server` on a free loopback port; again after `killServer` it reopens the same store.
     func startServer(_ extra: [String] = []) async throws {
         try await startServing(["server", "--listen", "127.0.0.1:0"] + extra, role: "server")
@@ -214,21 +222,6 @@ struct Kubectl {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/kubectl")
         process.arguments = ["--kubeconfig", kubeconfig, "--cache-dir", cacheDirectory] + args
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        async let stdoutData = BerthHarness.readToEnd(out.fileHandleForReading)
-        async let stderrData = BerthHarness.readToEnd(err.fileHandleForReading)
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                kill(process.processIdentifier, SIGKILL)
-                throw HarnessError("kubectl \(args.joined(separator: " ")) did not finish within \(timeout)")
-            }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return BerthHarness.Result(status: process.terminationStatus, stdout: String(decoding: await stdoutData, as: UTF8.self),
-                                   stderr: String(decoding: await stderrData, as: UTF8.self))
+        return try await BerthHarness.runToCompletion(process, timeout: timeout, what: "kubectl " + args.joined(separator: " "))
     }
 }

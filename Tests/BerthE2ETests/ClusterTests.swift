@@ -7,11 +7,8 @@ extension EndToEnd {
     @Suite struct ClusterTests {
         @Test func kubectlDrivesASidecarPod() async throws {
             try await TestCluster.with { cluster in
-                try await cluster.up()
+                try await cluster.upWithReadyNode()
                 let kubectl = cluster.kubectl
-                try await cluster.eventually("the node to be Ready") {
-                    (try await kubectl.run(["get", "nodes"])).stdout.contains(" Ready ")
-                }
                 let example = BerthHarness.packageRoot + "/examples/cluster-pod.yaml"
                 let applied = try await kubectl.run(["apply", "-f", example])
                 #expect(applied.status == 0, "\(applied.stderr)")

@@ -59,11 +59,8 @@ extension EndToEnd {
 
         @Test func kubectlShowsNotReadyAndRestartsFromProbes() async throws {
             try await TestCluster.with { cluster in
-                try await cluster.up()
+                try await cluster.upWithReadyNode()
                 let kubectl = cluster.kubectl
-                try await cluster.eventually("the node to be Ready") {
-                    (try await kubectl.run(["get", "nodes"])).stdout.contains(" Ready ")
-                }
                 let started = ContinuousClock.now
                 let applied = try await kubectl.run(["apply", "-f", try cluster.control.manifest(Self.manifest)])
                 #expect(applied.status == 0, "\(applied.stderr)")
