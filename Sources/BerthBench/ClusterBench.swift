@@ -103,16 +103,18 @@ final class ClusterBench: @unchecked Sendable {
         if !options.skipOneByOne {
             let names = (1...options.pods).map { String(format: "bench-seq-%03d", $0) }
             var samples = Samples()
+            let cpu = cpuSeconds()
             for (index, name) in names.enumerated() {
                 samples.values.append(try await postAndWait(name, client: client))
                 progress.update("one by one", phase: "pod", done: index + 1, total: names.count, berth: samples.values.last, peer: nil)
             }
-            report.oneByOne = try await finishBatch("one by one", names: names, samples: samples, client: client)
+            report.oneByOne = try await finishBatch("one by one", names: names, samples: samples, cpuBefore: cpu, client: client)
         }
         if !options.skipAtOnce {
             let names = (1...options.pods).map { String(format: "bench-par-%03d", $0) }
+            let cpu = cpuSeconds()
             let samples = try await postAllAndWait(names, client: client)
-            report.atOnce = try await finishBatch("at once", names: names, samples: samples, client: client)
+            report.atOnce = try await finishBatch("at once", names: names, samples: samples, cpuBefore: cpu, client: client)
         }
         watchTask?.cancel()
         report.podman = try await PodmanPeer(options: options, temp: temp, rootfs: rootfs, progress: progress,
@@ -124,10 +126,14 @@ final class ClusterBench: @unchecked Sendable {
 
     /// After a batch: the phases from the watch and from the agent's records, memory with the
     /// pods running, then the deletion of every pod until the node has removed them.
-    private func finishBatch(_ title: String, names: [String], samples: Samples, client: KubeClient) async throws(BenchError) -> BatchResult {
+    private func finishBatch(_ title: String, names: [String], samples: Samples, cpuBefore: CPUReading,
+                             client: KubeClient) async throws(BenchError) -> BatchResult {
+        let cpuAfter = cpuSeconds()
         var result = BatchResult(title: title, latency: samples, phases: PhaseTable.collect(names: names, timeline: timeline,
                                                                                              runtime: agentRuntime, paths: agentPaths))
         result.loadAverage = loadAverage()
+        result.cpu = CPUReading(server: cpuAfter.server.flatMap { after in cpuBefore.server.map { after - $0 } },
+                                agent: cpuAfter.agent.flatMap { after in cpuBefore.agent.map { after - $0 } })
         // Settle: the last status updates and events are still being written.
         try? await Task.sleep(for: .seconds(2))
         result.memory = memory()
@@ -137,9 +143,20 @@ final class ClusterBench: @unchecked Sendable {
         return result
     }
 
+    /// CPU seconds used so far by the server and the agent.
+    func cpuSeconds() -> CPUReading {
+        CPUReading(server: server?.cpuSeconds(), agent: agent?.cpuSeconds())
+    }
+
     func memory() -> MemoryReading {
         MemoryReading(server: server?.memory(), agent: agent?.memory())
     }
+}
+
+/// CPU seconds of the server and the agent (used in a batch: from its first POST to its last Ready).
+struct CPUReading: Sendable {
+    var server: Double?
+    var agent: Double?
 }
 
 /// The server's and the agent's memory at one moment.

@@ -74,6 +74,16 @@ final class ClusterProcess: @unchecked Sendable {
 
     /// Its memory and thread count now, from /proc/<pid>/status.
     func memory() -> ProcessMemory? { ProcessMemory.read(pid: pid) }
+
+    /// CPU time it has used so far (user + system), in seconds, from /proc/<pid>/stat.
+    func cpuSeconds() -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        // After "pid (comm) ": state is field 3; utime and stime are fields 14 and 15.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
 }
 
 /// The lines of /proc/<pid>/status the report quotes, in KiB.

@@ -71,6 +71,7 @@ struct BatchResult: Sendable {
     var latency: Samples
     var phases: PhaseTable
     var loadAverage = ""
+    var cpu: CPUReading?
     var memory: MemoryReading?
     var deletion: Double?
 }
@@ -102,6 +103,12 @@ struct ClusterReport: Sendable {
         }
         out += Table.pad("target", 30) + Table.pad("≤ 100", 9, right: true) + Table.pad("≤ 300", 9, right: true) + "\n"
         out += "(ms; p99 is nearest-rank: the 99th of 100)\n"
+        for batch in [oneByOne, atOnce].compactMap({ $0 }) {
+            guard let cpu = batch.cpu, let server = cpu.server, let agent = cpu.agent else { continue }
+            let perPod = (server + agent) * 1000 / Double(max(1, batch.latency.values.count))
+            out += "CPU used during \(batch.title): server \(String(format: "%.2f", server)) s, agent \(String(format: "%.2f", agent)) s"
+                + " (\(String(format: "%.1f", perPod)) ms per pod; the shims and the kernel work they do are not counted)\n"
+        }
         if let podman {
             out += "\npeer: " + podman.render() + "\n"
         }

@@ -67,25 +67,14 @@ extension LinuxRuntime {
             defer { close(pidfd) }
             if gracePeriodSeconds > 0 {
                 _ = berth_pidfd_send_signal(pidfd, SIGTERM)
-                let deadline = ContinuousClock.now + .milliseconds(Int(gracePeriodSeconds * 1000))
-                while ContinuousClock.now < deadline {
-                    let remaining = deadline - ContinuousClock.now
-                    let ms = Int32(min(max(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000, 1), 100))
-                    if await pollExit(pidfd: pidfd, timeoutMS: ms) { break }
-                }
+                // Waited for on a pidfd read source: a thread that polled for the grace period
+                // was one of dispatch's workers, which Swift's global executor shares; a few
+                // pods stopping at once held all of them.
+                _ = await ProcessWatcher.exited(pidfd: pidfd, within: .milliseconds(Int(gracePeriodSeconds * 1000)))
             }
             _ = berth_pidfd_send_signal(pidfd, SIGKILL)
         }
         _ = await waitContainer(id)
-    }
-
-    /// Polls a pidfd for at most `timeoutMS` on a blocking queue (short waits only).
-    private func pollExit(pidfd: Int32, timeoutMS: Int32) async -> Bool {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: berth_pidfd_poll(pidfd, timeoutMS) == 1)
-            }
-        }
     }
 
     public func removeContainer(_ id: String) async throws(RuntimeError) {

@@ -33,6 +33,36 @@ public enum ProcessWatcher {
         }
     }
 
+    /// Suspends until the process behind `pidfd` has exited or `timeout` has passed; true if it
+    /// exited. The caller keeps the pidfd (the wait uses a duplicate), and nothing is reaped:
+    /// for processes that are not our children, such as a container whose parent is its shim.
+    public static func exited(pidfd: Int32, within timeout: Duration) async -> Bool {
+        let watched = fcntl(pidfd, F_DUPFD_CLOEXEC, 0)
+        guard watched >= 0 else { return false }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let source = DispatchSource.makeReadSource(fileDescriptor: watched, queue: queue)
+            let timer = DispatchSource.makeTimerSource(queue: queue)
+            let resumed = ResumeOnce()
+            source.setEventHandler {
+                guard resumed.claim() else { return }
+                source.cancel()
+                timer.cancel()
+                continuation.resume(returning: true)
+            }
+            source.setCancelHandler { close(watched) }
+            timer.setEventHandler {
+                guard resumed.claim() else { return }
+                source.cancel()
+                timer.cancel()
+                continuation.resume(returning: false)
+            }
+            let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+            timer.schedule(deadline: .now() + .nanoseconds(Int(max(0, nanoseconds))))
+            source.resume()
+            timer.resume()
+        }
+    }
+
     /// True while `pid` exists (also as a zombie nobody reaped yet).
     public static func isAlive(pid: Int32) -> Bool {
         kill(pid, 0) == 0 || errno == EPERM
