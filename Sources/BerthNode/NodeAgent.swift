@@ -50,9 +50,9 @@ public actor NodeAgent {
             if case .statusChanged(let snapshot) = event { writer.write(snapshot, spec: spec) }
             sink(event)
         }
-        let existing = runtime.listPodSandboxes().first { $0.config.uid == uid }
+        let existing = runtime.podSandboxID(forPodUID: uid)
         let task = Task { () -> PodPhase in
-            if let existing { await worker.adopt(sandboxID: existing.id) }
+            if let existing { await worker.adopt(sandboxID: existing) }
             return await worker.run()
         }
         running[uid] = Running(pod: pod, worker: worker, task: task)

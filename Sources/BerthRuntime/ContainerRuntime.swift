@@ -8,6 +8,8 @@ public protocol ContainerRuntime: Sendable {
     func removePodSandbox(_ id: String) async throws(RuntimeError)
     func podSandboxStatus(_ id: String) throws(RuntimeError) -> PodSandboxStatus
     func listPodSandboxes() -> [PodSandboxStatus]
+    /// The sandbox of the pod with this UID, if there is one (left by an earlier agent, say).
+    func podSandboxID(forPodUID uid: String) -> String?
 
     func createContainer(sandboxID: String, config: ContainerConfig) async throws(RuntimeError) -> String
     func startContainer(_ id: String) async throws(RuntimeError)
@@ -20,4 +22,10 @@ public protocol ContainerRuntime: Sendable {
     func waitContainer(_ id: String) async -> ContainerExit?
     /// Runs argv inside a running container with the given stdio fds; returns the exit status.
     func exec(_ id: String, argv: [String], stdio: [Int32]) async throws(RuntimeError) -> Int32
+}
+
+extension ContainerRuntime {
+    public func podSandboxID(forPodUID uid: String) -> String? {
+        listPodSandboxes().first { $0.config.uid == uid }?.id
+    }
 }

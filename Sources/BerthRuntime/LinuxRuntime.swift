@@ -18,6 +18,8 @@ public final class LinuxRuntime: ContainerRuntime, @unchecked Sendable {
     /// Exit waits of containers whose shim is our child: the single place each is reaped.
     private let lock = NSLock()
     private var exitWaits: [String: Task<ContainerExit?, Never>] = [:]
+    /// Sandbox ID → pod UID, for the sandboxes seen so far (a sandbox's config never changes).
+    private var sandboxUIDs: [String: String] = [:]
 
     public init(paths: BerthPaths, images: ImageStore, cgroups: any CgroupDriver, cgroupParent: CgroupPath,
                 shimPath: String = ShimLauncher.locate(), logger: Logger = Logger(label: "berth.runtime")) {
@@ -90,6 +92,25 @@ public final class LinuxRuntime: ContainerRuntime, @unchecked Sendable {
             if FileManager.default.fileExists(atPath: dir + "/meta.json") { return dir }
         }
         return nil
+    }
+
+    /// Looks only at sandboxes it has not seen before: the agent asks for every pod it starts,
+    /// and decoding every sandbox record each time made starting N pods cost O(N²) decodes.
+    public func podSandboxID(forPodUID uid: String) -> String? {
+        let ids = sandboxIDs()
+        var known = lock.withLock { sandboxUIDs }
+        var learned: [String: String] = [:]
+        for id in ids where known[id] == nil {
+            guard let record = try? sandboxRecord(id) else { continue }  // being created or removed
+            learned[id] = record.config.uid
+        }
+        known.merge(learned) { _, new in new }
+        let present = Set(ids)
+        lock.withLock {
+            sandboxUIDs.merge(learned) { _, new in new }
+            sandboxUIDs = sandboxUIDs.filter { present.contains($0.key) }
+        }
+        return ids.first { known[$0] == uid }
     }
 
     func sandboxIDs() -> [String] {
