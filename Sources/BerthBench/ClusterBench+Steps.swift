@@ -69,6 +69,7 @@ extension ClusterBench {
 
     /// POSTs every pod concurrently, then waits until all are Ready; POST → Ready per pod in ms.
     func postAllAndWait(_ names: [String], client: KubeClient) async throws(BenchError) -> Samples {
+        progress.note("at once: POSTing \(names.count) pods")
         let failures = await withTaskGroup(of: BenchError?.self) { group -> [BenchError] in
             for name in names {
                 group.addTask {

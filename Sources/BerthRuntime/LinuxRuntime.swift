@@ -20,6 +20,11 @@ public final class LinuxRuntime: ContainerRuntime, @unchecked Sendable {
     private var exitWaits: [String: Task<ContainerExit?, Never>] = [:]
     /// Sandbox ID → pod UID, for the sandboxes seen so far (a sandbox's config never changes).
     private var sandboxUIDs: [String: String] = [:]
+    /// Records read or written so far: a container's `meta.json` and a sandbox's config never
+    /// change, and finding and decoding them was a scan of every sandbox directory plus a JSON
+    /// decode for each step of every container.
+    private var containerRecords: [String: (record: ContainerRecord, directory: String)] = [:]
+    private var sandboxConfigs: [String: PodSandboxConfig] = [:]
 
     public init(paths: BerthPaths, images: ImageStore, cgroups: any CgroupDriver, cgroupParent: CgroupPath,
                 shimPath: String = ShimLauncher.locate(), logger: Logger = Logger(label: "berth.runtime")) {
@@ -118,13 +123,38 @@ public final class LinuxRuntime: ContainerRuntime, @unchecked Sendable {
     }
 
     func record(_ id: String) throws(RuntimeError) -> (ContainerRecord, String) {
+        if let known = lock.withLock({ containerRecords[id] }),
+           FileManager.default.fileExists(atPath: known.directory + "/meta.json") {
+            return (known.record, known.directory)
+        }
         guard let dir = containerDirectory(id) else { throw .notFound(kind: "container", id: id) }
+        let record: ContainerRecord
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/meta.json"))
-            return (try JSONDecoder().decode(ContainerRecord.self, from: data), dir)
+            record = try JSONDecoder().decode(ContainerRecord.self, from: data)
         } catch {
             throw .invalidState(id: id, message: "unreadable \(dir)/meta.json: \(error)")
         }
+        remember(record, directory: dir)
+        return (record, dir)
+    }
+
+    func remember(_ record: ContainerRecord, directory: String) {
+        lock.withLock { containerRecords[record.id] = (record, directory) }
+    }
+
+    func forgetRecord(_ id: String) { _ = lock.withLock { containerRecords.removeValue(forKey: id) } }
+
+    /// A sandbox's config (it never changes), from memory once read.
+    func sandboxConfig(_ id: String) throws(RuntimeError) -> PodSandboxConfig {
+        if let known = lock.withLock({ sandboxConfigs[id] }) { return known }
+        let config = try sandboxRecord(id).config
+        rememberSandbox(id, config: config)
+        return config
+    }
+
+    func rememberSandbox(_ id: String, config: PodSandboxConfig?) {
+        lock.withLock { sandboxConfigs[id] = config }
     }
 }
 
@@ -140,11 +170,27 @@ func writeJSON<T: Encodable>(_ value: T, to path: String) throws(RuntimeError) {
     guard rename(path + ".tmp", path) == 0 else { throw .system(operation: "rename", path: path, errno: errno) }
 }
 
+/// `mkdir -p` with `mode` on every directory it creates (not masked by the umask), as
+/// FileManager.createDirectory(withIntermediateDirectories:attributes:) did. Straight
+/// syscalls: FileManager.createDirectory stats every component and sets attributes with
+/// extra calls, for each of the several directories every container start makes.
 func makeDirectory(_ path: String, mode: Int = 0o755) throws(RuntimeError) {
-    do {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: mode])
-    } catch {
-        throw .file(operation: "mkdir", path: path, message: "\(error)")
+    if mkdir(path, mode_t(mode)) == 0 {
+        guard chmod(path, mode_t(mode)) == 0 else { throw .system(operation: "chmod", path: path, errno: errno) }
+        return
+    }
+    switch errno {
+    case EEXIST:
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw .file(operation: "mkdir", path: path, message: "exists and is not a directory")
+        }
+    case ENOENT:
+        let parent = (path as NSString).deletingLastPathComponent
+        guard !parent.isEmpty, parent != path else { throw .system(operation: "mkdir", path: path, errno: ENOENT) }
+        try makeDirectory(parent, mode: mode)
+        try makeDirectory(path, mode: mode)
+    default:
+        throw .system(operation: "mkdir", path: path, errno: errno)
     }
 }

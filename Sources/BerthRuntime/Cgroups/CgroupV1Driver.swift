@@ -12,6 +12,9 @@ public struct CgroupV1Driver: CgroupDriver {
         var controller: String
         /// Mount directory, e.g. /sys/fs/cgroup/memory.
         var directory: String
+        /// A real cgroupfs rather than a fake tree (tests): decided once, since finding out
+        /// means parsing /proc/self/mountinfo, which holds every sandbox's mounts.
+        var onCgroupfs = true
     }
 
     public let mountRoot: String
@@ -46,7 +49,8 @@ public struct CgroupV1Driver: CgroupDriver {
             }
             let real = CgroupFiles.resolvedPath(directory)
             guard seen.insert(real).inserted else { continue }  // co-mounted, e.g. cpu,cpuacct
-            found.append(Hierarchy(controller: controller, directory: directory))
+            found.append(Hierarchy(controller: controller, directory: directory,
+                                   onCgroupfs: CgroupFiles.isCgroupFilesystem(directory)))
         }
         self.hierarchies = found
     }
@@ -141,7 +145,7 @@ public struct CgroupV1Driver: CgroupDriver {
         var firstError: CgroupError?
         for hierarchy in hierarchies {
             do {
-                try CgroupFiles.removeTree(directory(path, in: hierarchy), timeout: removeTimeout)
+                try CgroupFiles.removeTree(directory(path, in: hierarchy), timeout: removeTimeout, onCgroupfs: hierarchy.onCgroupfs)
             } catch {
                 firstError = firstError ?? error
             }

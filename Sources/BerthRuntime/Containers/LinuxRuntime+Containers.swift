@@ -3,7 +3,7 @@ import Foundation
 
 extension LinuxRuntime {
     public func createContainer(sandboxID: String, config: ContainerConfig) async throws(RuntimeError) -> String {
-        let sandbox = try sandboxRecord(sandboxID)
+        let sandbox = (config: try sandboxConfig(sandboxID), id: sandboxID)
         let image: ResolvedImage
         do {
             image = try images.resolve(config.image)
@@ -27,6 +27,7 @@ extension LinuxRuntime {
                                          imageRootfs: image.rootfs, logPath: logPath, cgroup: cgroup.components,
                                          createdAt: Timestamp.nowRFC3339Nano())
             try writeJSON(record, to: dir + "/meta.json")
+            remember(record, directory: dir)
         } catch {
             try? cgroups.remove(cgroup)
             try? FileManager.default.removeItem(atPath: dir)
@@ -38,7 +39,7 @@ extension LinuxRuntime {
     public func startContainer(_ id: String) async throws(RuntimeError) {
         let (record, dir) = try record(id)
         let sandboxDir = paths.sandboxDirectory(record.sandboxID)
-        let sharesPID = try sandboxRecord(record.sandboxID).config.shareProcessNamespace
+        let sharesPID = try sandboxConfig(record.sandboxID).shareProcessNamespace
         let cgroup = cgroupParent.withComponents(record.cgroup)
         let containerPaths = ContainerPaths(stateDirectory: dir, rootfs: dir + "/rootfs", imageRootfs: record.imageRootfs,
                                             upperDirectory: dir + "/upper", workDirectory: dir + "/work",
@@ -83,6 +84,7 @@ extension LinuxRuntime {
             try await stopContainer(id, gracePeriodSeconds: 0)
         }
         forgetExitWait(id)
+        forgetRecord(id)
         let cgroup = cgroupParent.withComponents(record.cgroup)
         cgroups.killAll(cgroup)
         do { try cgroups.remove(cgroup) } catch {
