@@ -10,7 +10,7 @@ extension ClusterBench {
     func startServer() async throws(BenchError) -> String {
         let process = try ClusterProcess.start("server", argv: [
             berthPath, "server", "--root", temp + "/server", "--listen", "127.0.0.1:0", "--log-level", options.logLevel,
-        ], logPath: temp + "/server.log")
+        ], logPath: temp + "/server.log", environment: options.processEnvironment)
         server = process
         var url: String?
         try await poll("berth server to listen", timeout: .seconds(60)) { () throws(BenchError) -> Bool in
@@ -31,7 +31,7 @@ extension ClusterBench {
         let process = try ClusterProcess.start("agent", argv: [
             berthPath, "agent", "--server", url, "--node-name", nodeName, "--root", temp + "/agent",
             "--listen", "127.0.0.1:0", "--cgroup-parent", cgroupName, "--images", images, "--log-level", options.logLevel,
-        ], logPath: temp + "/agent.log")
+        ], logPath: temp + "/agent.log", environment: options.processEnvironment)
         agent = process
         progress.note("agent: pid \(process.pid), node \(nodeName)")
     }

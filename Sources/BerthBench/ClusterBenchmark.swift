@@ -45,6 +45,9 @@ struct ClusterBenchmark: AsyncParsableCommand {
     @Option(help: "Log level of the server and the agent (their logs go to the temp dir).")
     var logLevel = "warning"
 
+    @Option(name: .customLong("env"), help: "KEY=VALUE added to the environment of the server and the agent (repeatable), e.g. MALLOC_ARENA_MAX=2.")
+    var processEnvironment: [String] = []
+
     @Option(help: "The podman executable for the peer measurement (`podman kube play`), if installed.")
     var podman = "podman"
 
@@ -57,6 +60,9 @@ struct ClusterBenchmark: AsyncParsableCommand {
         guard ["plain", "sidecar"].contains(pod) else { throw ValidationError("--pod must be plain or sidecar") }
         guard !(skipOneByOne && skipAtOnce) else { throw ValidationError("nothing to measure: both batches skipped") }
         guard readyTimeout > 0 else { throw ValidationError("--ready-timeout must be positive") }
+        for entry in processEnvironment where !entry.contains("=") {
+            throw ValidationError("--env takes KEY=VALUE (got \"\(entry)\")")
+        }
     }
 
     func run() async throws {

@@ -18,11 +18,11 @@ final class ClusterProcess: @unchecked Sendable {
     }
 
     /// Starts `argv` with stdout and stderr going to `logPath`.
-    static func start(_ name: String, argv: [String], logPath: String) throws(BenchError) -> ClusterProcess {
+    static func start(_ name: String, argv: [String], logPath: String, environment: [String] = []) throws(BenchError) -> ClusterProcess {
         let logFD = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard logFD >= 0 else { throw .system(operation: "open", path: logPath, errno: errno) }
         defer { close(logFD) }
-        let pid = try Spawn.start(argv, stdio: [-1, logFD, logFD], newSession: true)
+        let pid = try Spawn.start(argv, stdio: [-1, logFD, logFD], newSession: true, extraEnvironment: environment)
         return ClusterProcess(name: name, pid: pid, logPath: logPath)
     }
 

@@ -17,7 +17,7 @@ public final class LinuxRuntime: ContainerRuntime, @unchecked Sendable {
 
     /// Exit waits of containers whose shim is our child: the single place each is reaped.
     private let lock = NSLock()
-    private var exitWaits: [String: Task<ContainerExit?, Never>] = [:]
+    private var exitWaits: [String: ExitWait] = [:]
     /// Sandbox ID → pod UID, for the sandboxes seen so far (a sandbox's config never changes).
     private var sandboxUIDs: [String: String] = [:]
     /// Records read or written so far: a container's `meta.json` and a sandbox's config never
@@ -39,36 +39,49 @@ public final class LinuxRuntime: ContainerRuntime, @unchecked Sendable {
     // MARK: exit waits
 
     /// Registers the wait for a shim that we just launched (our child: reaped through its pidfd).
+    /// No task waits: the pidfd's dispatch source completes an `ExitWait`, since every task kept
+    /// alive for as long as its container runs holds its own memory.
     func registerExitWait(containerID: String, directory: String, shimPIDFD: Int32) {
-        let task = Task<ContainerExit?, Never> {
-            if shimPIDFD >= 0 { _ = await ProcessWatcher.waitForExit(pidfd: shimPIDFD) }
-            return ContainerStateFiles.readExit(directory: directory) ?? Self.vanished(directory: directory)
+        let wait = ExitWait()
+        lock.withLock { exitWaits[containerID] = wait }
+        guard shimPIDFD >= 0 else {
+            wait.complete(ContainerStateFiles.readExit(directory: directory) ?? Self.vanished(directory: directory))
+            return
         }
-        lock.withLock { exitWaits[containerID] = task }
+        ProcessWatcher.onExit(pidfd: shimPIDFD) { _ in
+            wait.complete(ContainerStateFiles.readExit(directory: directory) ?? Self.vanished(directory: directory))
+        }
     }
 
     public func waitContainer(_ id: String) async -> ContainerExit? {
-        if let task = lock.withLock({ exitWaits[id] }) { return await task.value }
+        if let wait = lock.withLock({ exitWaits[id] }) { return await wait.value() }
         guard let directory = containerDirectory(id) else { return nil }
         if let exit = ContainerStateFiles.readExit(directory: directory) { return exit }
         guard let started = ContainerStateFiles.readStarted(directory: directory) else { return nil }
         // Re-adopted: the shim is not our child. Its exit (after writing `exit`) is what we wait for.
-        let task = Task<ContainerExit?, Never> {
-            if Self.isShim(pid: started.shimPID) {
-                _ = await ProcessWatcher.waitForExit(pid: started.shimPID)
-            } else if ProcessWatcher.isAlive(pid: started.containerPID) {
-                _ = await ProcessWatcher.waitForExit(pid: started.containerPID)
-            }
-            return ContainerStateFiles.readExit(directory: directory) ?? Self.vanished(directory: directory)
+        let wait = ExitWait()
+        let registered = lock.withLock { () -> ExitWait in
+            if let existing = exitWaits[id] { return existing }
+            exitWaits[id] = wait
+            return wait
         }
-        lock.withLock { exitWaits[id] = exitWaits[id] ?? task }
-        return await (lock.withLock { exitWaits[id] } ?? task).value
+        if registered === wait {
+            Task {
+                if Self.isShim(pid: started.shimPID) {
+                    _ = await ProcessWatcher.waitForExit(pid: started.shimPID)
+                } else if ProcessWatcher.isAlive(pid: started.containerPID) {
+                    _ = await ProcessWatcher.waitForExit(pid: started.containerPID)
+                }
+                wait.complete(ContainerStateFiles.readExit(directory: directory) ?? Self.vanished(directory: directory))
+            }
+        }
+        return await registered.value()
     }
 
     func forgetExitWait(_ id: String) { _ = lock.withLock { exitWaits.removeValue(forKey: id) } }
 
     /// The registered exit wait under `key`, if this process launched that shim.
-    func registeredExitWait(_ key: String) -> Task<ContainerExit?, Never>? { lock.withLock { exitWaits[key] } }
+    func registeredExitWait(_ key: String) -> ExitWait? { lock.withLock { exitWaits[key] } }
 
     /// A container whose shim died without writing `exit` (killed with the agent's process
     /// group, say) is recorded as failed, so that restart policy can act on it.
