@@ -105,8 +105,9 @@ let package = Package(
         .executableTarget(
             name: "BerthBench",
             dependencies: [
-                "BerthRuntime", "BerthNode", "BerthAPI", "CBerth",
+                "BerthRuntime", "BerthNode", "BerthAPI", "BerthClient", "CBerth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "BerthAPITests", dependencies: ["BerthAPI"]),

@@ -90,9 +90,9 @@ extension JSONValue {
     /// Parses JSON text. Integers that fit in `Int64` stay integers.
     public init(parsingJSON data: Data) throws(ManifestError) {
         do {
-            self = try JSONDecoder().decode(JSONValue.self, from: data)
+            self = try JSONParser.parse(data)
         } catch {
-            throw ManifestError(kind: .syntax, message: "invalid JSON: \(JSONValue.describe(error))")
+            throw ManifestError(kind: .syntax, message: "invalid JSON: \(error.message) at byte \(error.offset)")
         }
     }
 
@@ -106,13 +106,6 @@ extension JSONValue {
         self = nonEmpty.first?.value ?? .null
     }
 
-    private static func describe(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            let underlying = context.underlyingError.map { " (\($0.localizedDescription))" } ?? ""
-            return context.debugDescription + underlying
-        }
-        return "\(error)"
-    }
 }
 
 extension JSONValue: Codable {

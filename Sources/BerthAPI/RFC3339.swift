@@ -12,7 +12,7 @@ public enum RFC3339 {
     /// and CRI's log timestamps use this shape.
     public static func formatNano(_ date: Date) -> String {
         let parts = components(of: date)
-        var fraction = String(format: "%09d", parts.nanos)
+        var fraction = pad(parts.nanos, 9)
         while fraction.hasSuffix("0") { fraction.removeLast() }
         return parts.base + (fraction.isEmpty ? "" : "." + fraction) + "Z"
     }
@@ -70,16 +70,25 @@ public enum RFC3339 {
         return date.addingTimeInterval(fraction - Double(offset))
     }
 
+    /// Calendar fields from gmtime_r, written by hand: Calendar and String(format:) brought in
+    /// ICU's calendar and locale data, megabytes of the agent's resident memory.
     private static func components(of date: Date) -> (base: String, nanos: Int) {
         let interval = date.timeIntervalSince1970
         let wholeSeconds = interval.rounded(.down)
         let nanos = min(999_999_999, Int(((interval - wholeSeconds) * 1e9).rounded()))
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second],
-                                        from: Date(timeIntervalSince1970: wholeSeconds))
-        let base = String(format: "%04d-%02d-%02dT%02d:%02d:%02d",
-                          c.year ?? 1970, c.month ?? 1, c.day ?? 1, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+        var seconds = time_t(wholeSeconds)
+        var fields = tm()
+        gmtime_r(&seconds, &fields)
+        var base = ""
+        base.reserveCapacity(19)
+        base += pad(Int(fields.tm_year) + 1900, 4) + "-" + pad(Int(fields.tm_mon) + 1, 2) + "-" + pad(Int(fields.tm_mday), 2)
+        base += "T" + pad(Int(fields.tm_hour), 2) + ":" + pad(Int(fields.tm_min), 2) + ":" + pad(Int(fields.tm_sec), 2)
         return (base, nanos)
+    }
+
+    /// `value` in decimal with leading zeros to `width` digits.
+    static func pad(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 }

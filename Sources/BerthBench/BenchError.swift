@@ -13,12 +13,13 @@ enum BenchError: Error, CustomStringConvertible {
     case unexpectedExit(container: String, exit: ContainerExit?)
     case manifest(String)
     case peer(String)
+    case cluster(String)
     case interrupted
 
     var description: String {
         switch self {
         case .notRoot:
-            return "berth-bench runtime needs root (namespaces, mounts, cgroups)"
+            return "berth-bench needs root (namespaces, mounts, cgroups)"
         case .missingFile(let path, let hint):
             return "\(path) not found: \(hint)"
         case .system(let operation, let path, let errno):
@@ -37,6 +38,8 @@ enum BenchError: Error, CustomStringConvertible {
             return "benchmark pod manifest: \(message)"
         case .peer(let message):
             return "crun peer: \(message)"
+        case .cluster(let message):
+            return message
         case .interrupted:
             return "interrupted"
         }

@@ -5,5 +5,5 @@ struct BerthBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "berth-bench",
         abstract: "Benchmarks of Berth, measured side by side with a peer runtime in the same run.",
-        subcommands: [RuntimeBenchmark.self, CrunPeerCommand.self])
+        subcommands: [RuntimeBenchmark.self, ClusterBenchmark.self, CrunPeerCommand.self])
 }

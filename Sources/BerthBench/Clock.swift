@@ -24,6 +24,14 @@ struct Samples: Sendable {
         return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
     }
     var min: Double { values.min() ?? .nan }
+    /// Nearest-rank percentile: the smallest sample with at least p % of the samples at or
+    /// below it (p99 of 100 samples is the 99th smallest).
+    func percentile(_ p: Double) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let sorted = values.sorted()
+        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
+        return sorted[Swift.min(Swift.max(rank, 1), sorted.count) - 1]
+    }
     var max: Double { values.max() ?? .nan }
 }
 

@@ -19,11 +19,12 @@ enum Spawn {
 
     /// posix_spawn (through CBerth, the way Berth starts berth-shim) with fd i := stdio[i]
     /// (-1: /dev/null); every other fd is closed in the child.
-    static func start(_ argv: [String], stdio: [Int32], newSession: Bool = false) throws(BenchError) -> pid_t {
+    static func start(_ argv: [String], stdio: [Int32], newSession: Bool = false,
+                      extraEnvironment: [String] = []) throws(BenchError) -> pid_t {
         guard let path = argv.first else { throw .spawn(command: "(empty argv)", errno: EINVAL) }
         var pid: pid_t = 0
         let rc = withCStrings(argv) { argvPointers in
-            withCStrings(environment) { envPointers in
+            withCStrings(environment + extraEnvironment) { envPointers in
                 stdio.withUnsafeBufferPointer { fds in
                     berth_spawn(path, argvPointers, envPointers, fds.baseAddress, Int32(fds.count), newSession ? 1 : 0, &pid)
                 }

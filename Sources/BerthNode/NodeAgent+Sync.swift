@@ -32,8 +32,8 @@ extension NodeAgent {
         guard let uid = pod.metadata.uid else { return }
         let plan = PodTranslation.plan(for: pod, uid: uid, settings: settings)
         let worker = PodWorker(plan: plan, runtime: runtime, logger: logger) { _ in }
-        if let sandbox = runtime.listPodSandboxes().first(where: { $0.config.uid == uid }) {
-            await worker.adopt(sandboxID: sandbox.id)
+        if let sandbox = runtime.podSandboxID(forPodUID: uid) {
+            await worker.adopt(sandboxID: sandbox)
             await worker.stopAdopted(gracePeriodSeconds: gracePeriodSeconds)
         }
         await worker.remove(logDirectory: settings.paths.podLogDirectory(

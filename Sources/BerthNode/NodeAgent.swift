@@ -50,9 +50,9 @@ public actor NodeAgent {
             if case .statusChanged(let snapshot) = event { writer.write(snapshot, spec: spec) }
             sink(event)
         }
-        let existing = runtime.listPodSandboxes().first { $0.config.uid == uid }
+        let existing = runtime.podSandboxID(forPodUID: uid)
         let task = Task { () -> PodPhase in
-            if let existing { await worker.adopt(sandboxID: existing.id) }
+            if let existing { await worker.adopt(sandboxID: existing) }
             return await worker.run()
         }
         running[uid] = Running(pod: pod, worker: worker, task: task)
@@ -106,49 +106,5 @@ public actor NodeAgent {
 
     public func snapshot(uid: String) async -> PodSnapshot? {
         await running[uid]?.worker.snapshot()
-    }
-}
-
-/// Writes pod status to the store off the workers' path, dropping a snapshot older than one
-/// already written (the kubelet's status manager keeps a version per pod for the same reason).
-final class StatusWriter: @unchecked Sendable {
-    private let store: PodStore
-    private let logger: Logger
-    private let queue = DispatchQueue(label: "berth.status-writer")
-    private var written: [String: Int] = [:]
-    private var forgotten: Set<String> = []
-
-    init(store: PodStore, logger: Logger) {
-        self.store = store
-        self.logger = logger
-    }
-
-    func write(_ snapshot: PodSnapshot, spec: PodSpec) {
-        queue.async { [self] in
-            guard !forgotten.contains(snapshot.uid), (written[snapshot.uid] ?? -1) < snapshot.version,
-                  var pod = store.load(uid: snapshot.uid) else { return }
-            written[snapshot.uid] = snapshot.version
-            pod.status = PodStatusBuilder.status(snapshot, spec: spec, previous: pod.status, now: RFC3339.format(Date()))
-            do { try store.save(pod) } catch {
-                logger.warning("status not written", metadata: ["pod": "\(snapshot.namespace)/\(snapshot.name)", "error": "\(error)"])
-            }
-        }
-    }
-
-    /// Waits for pending writes, then ignores the pod from now on (it is being removed).
-    func forget(_ uid: String) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            queue.async { [self] in
-                forgotten.insert(uid)
-                continuation.resume()
-            }
-        }
-    }
-
-    /// Returns once every write queued so far is on disk.
-    func flush() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            queue.async { continuation.resume() }
-        }
     }
 }

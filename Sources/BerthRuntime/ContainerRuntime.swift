@@ -8,6 +8,8 @@ public protocol ContainerRuntime: Sendable {
     func removePodSandbox(_ id: String) async throws(RuntimeError)
     func podSandboxStatus(_ id: String) throws(RuntimeError) -> PodSandboxStatus
     func listPodSandboxes() -> [PodSandboxStatus]
+    /// The sandbox of the pod with this UID, if there is one (left by an earlier agent, say).
+    func podSandboxID(forPodUID uid: String) -> String?
 
     func createContainer(sandboxID: String, config: ContainerConfig) async throws(RuntimeError) -> String
     func startContainer(_ id: String) async throws(RuntimeError)
@@ -38,5 +40,11 @@ public struct ExecSyncResult: Sendable, Equatable {
         self.exitCode = exitCode
         self.output = output
         self.timedOut = timedOut
+    }
+}
+
+extension ContainerRuntime {
+    public func podSandboxID(forPodUID uid: String) -> String? {
+        listPodSandboxes().first { $0.config.uid == uid }?.id
     }
 }

@@ -17,7 +17,14 @@ public final class LinuxRuntime: ContainerRuntime, @unchecked Sendable {
 
     /// Exit waits of containers whose shim is our child: the single place each is reaped.
     private let lock = NSLock()
-    private var exitWaits: [String: Task<ContainerExit?, Never>] = [:]
+    private var exitWaits: [String: ExitWait] = [:]
+    /// Sandbox ID → pod UID, for the sandboxes seen so far (a sandbox's config never changes).
+    private var sandboxUIDs: [String: String] = [:]
+    /// Records read or written so far: a container's `meta.json` and a sandbox's config never
+    /// change, and finding and decoding them was a scan of every sandbox directory plus a JSON
+    /// decode for each step of every container.
+    private var containerRecords: [String: (record: ContainerRecord, directory: String)] = [:]
+    private var sandboxConfigs: [String: PodSandboxConfig] = [:]
 
     public init(paths: BerthPaths, images: ImageStore, cgroups: any CgroupDriver, cgroupParent: CgroupPath,
                 shimPath: String = ShimLauncher.locate(), logger: Logger = Logger(label: "berth.runtime")) {
@@ -32,36 +39,49 @@ public final class LinuxRuntime: ContainerRuntime, @unchecked Sendable {
     // MARK: exit waits
 
     /// Registers the wait for a shim that we just launched (our child: reaped through its pidfd).
+    /// No task waits: the pidfd's dispatch source completes an `ExitWait`, since every task kept
+    /// alive for as long as its container runs holds its own memory.
     func registerExitWait(containerID: String, directory: String, shimPIDFD: Int32) {
-        let task = Task<ContainerExit?, Never> {
-            if shimPIDFD >= 0 { _ = await ProcessWatcher.waitForExit(pidfd: shimPIDFD) }
-            return ContainerStateFiles.readExit(directory: directory) ?? Self.vanished(directory: directory)
+        let wait = ExitWait()
+        lock.withLock { exitWaits[containerID] = wait }
+        guard shimPIDFD >= 0 else {
+            wait.complete(ContainerStateFiles.readExit(directory: directory) ?? Self.vanished(directory: directory))
+            return
         }
-        lock.withLock { exitWaits[containerID] = task }
+        ProcessWatcher.onExit(pidfd: shimPIDFD) { _ in
+            wait.complete(ContainerStateFiles.readExit(directory: directory) ?? Self.vanished(directory: directory))
+        }
     }
 
     public func waitContainer(_ id: String) async -> ContainerExit? {
-        if let task = lock.withLock({ exitWaits[id] }) { return await task.value }
+        if let wait = lock.withLock({ exitWaits[id] }) { return await wait.value() }
         guard let directory = containerDirectory(id) else { return nil }
         if let exit = ContainerStateFiles.readExit(directory: directory) { return exit }
         guard let started = ContainerStateFiles.readStarted(directory: directory) else { return nil }
         // Re-adopted: the shim is not our child. Its exit (after writing `exit`) is what we wait for.
-        let task = Task<ContainerExit?, Never> {
-            if Self.isShim(pid: started.shimPID) {
-                _ = await ProcessWatcher.waitForExit(pid: started.shimPID)
-            } else if ProcessWatcher.isAlive(pid: started.containerPID) {
-                _ = await ProcessWatcher.waitForExit(pid: started.containerPID)
-            }
-            return ContainerStateFiles.readExit(directory: directory) ?? Self.vanished(directory: directory)
+        let wait = ExitWait()
+        let registered = lock.withLock { () -> ExitWait in
+            if let existing = exitWaits[id] { return existing }
+            exitWaits[id] = wait
+            return wait
         }
-        lock.withLock { exitWaits[id] = exitWaits[id] ?? task }
-        return await (lock.withLock { exitWaits[id] } ?? task).value
+        if registered === wait {
+            Task {
+                if Self.isShim(pid: started.shimPID) {
+                    _ = await ProcessWatcher.waitForExit(pid: started.shimPID)
+                } else if ProcessWatcher.isAlive(pid: started.containerPID) {
+                    _ = await ProcessWatcher.waitForExit(pid: started.containerPID)
+                }
+                wait.complete(ContainerStateFiles.readExit(directory: directory) ?? Self.vanished(directory: directory))
+            }
+        }
+        return await registered.value()
     }
 
     func forgetExitWait(_ id: String) { _ = lock.withLock { exitWaits.removeValue(forKey: id) } }
 
     /// The registered exit wait under `key`, if this process launched that shim.
-    func registeredExitWait(_ key: String) -> Task<ContainerExit?, Never>? { lock.withLock { exitWaits[key] } }
+    func registeredExitWait(_ key: String) -> ExitWait? { lock.withLock { exitWaits[key] } }
 
     /// A container whose shim died without writing `exit` (killed with the agent's process
     /// group, say) is recorded as failed, so that restart policy can act on it.
@@ -92,18 +112,62 @@ public final class LinuxRuntime: ContainerRuntime, @unchecked Sendable {
         return nil
     }
 
+    /// Looks only at sandboxes it has not seen before: the agent asks for every pod it starts,
+    /// and decoding every sandbox record each time made starting N pods cost O(N²) decodes.
+    public func podSandboxID(forPodUID uid: String) -> String? {
+        let ids = sandboxIDs()
+        var known = lock.withLock { sandboxUIDs }
+        var learned: [String: String] = [:]
+        for id in ids where known[id] == nil {
+            guard let record = try? sandboxRecord(id) else { continue }  // being created or removed
+            learned[id] = record.config.uid
+        }
+        known.merge(learned) { _, new in new }
+        let present = Set(ids)
+        lock.withLock {
+            sandboxUIDs.merge(learned) { _, new in new }
+            sandboxUIDs = sandboxUIDs.filter { present.contains($0.key) }
+        }
+        return ids.first { known[$0] == uid }
+    }
+
     func sandboxIDs() -> [String] {
         (try? FileManager.default.contentsOfDirectory(atPath: paths.sandboxesDirectory))?.sorted() ?? []
     }
 
     func record(_ id: String) throws(RuntimeError) -> (ContainerRecord, String) {
+        if let known = lock.withLock({ containerRecords[id] }),
+           FileManager.default.fileExists(atPath: known.directory + "/meta.json") {
+            return (known.record, known.directory)
+        }
         guard let dir = containerDirectory(id) else { throw .notFound(kind: "container", id: id) }
+        let record: ContainerRecord
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/meta.json"))
-            return (try JSONDecoder().decode(ContainerRecord.self, from: data), dir)
+            record = try JSONDecoder().decode(ContainerRecord.self, from: data)
         } catch {
             throw .invalidState(id: id, message: "unreadable \(dir)/meta.json: \(error)")
         }
+        remember(record, directory: dir)
+        return (record, dir)
+    }
+
+    func remember(_ record: ContainerRecord, directory: String) {
+        lock.withLock { containerRecords[record.id] = (record, directory) }
+    }
+
+    func forgetRecord(_ id: String) { _ = lock.withLock { containerRecords.removeValue(forKey: id) } }
+
+    /// A sandbox's config (it never changes), from memory once read.
+    func sandboxConfig(_ id: String) throws(RuntimeError) -> PodSandboxConfig {
+        if let known = lock.withLock({ sandboxConfigs[id] }) { return known }
+        let config = try sandboxRecord(id).config
+        rememberSandbox(id, config: config)
+        return config
+    }
+
+    func rememberSandbox(_ id: String, config: PodSandboxConfig?) {
+        lock.withLock { sandboxConfigs[id] = config }
     }
 }
 
@@ -119,11 +183,27 @@ func writeJSON<T: Encodable>(_ value: T, to path: String) throws(RuntimeError) {
     try FileTree.replaceUnsynced(Array(data), at: path)
 }
 
+/// `mkdir -p` with `mode` on every directory it creates (not masked by the umask), as
+/// FileManager.createDirectory(withIntermediateDirectories:attributes:) did. Straight
+/// syscalls: FileManager.createDirectory stats every component and sets attributes with
+/// extra calls, for each of the several directories every container start makes.
 func makeDirectory(_ path: String, mode: Int = 0o755) throws(RuntimeError) {
-    do {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: mode])
-    } catch {
-        throw .file(operation: "mkdir", path: path, message: "\(error)")
+    if mkdir(path, mode_t(mode)) == 0 {
+        guard chmod(path, mode_t(mode)) == 0 else { throw .system(operation: "chmod", path: path, errno: errno) }
+        return
+    }
+    switch errno {
+    case EEXIST:
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw .file(operation: "mkdir", path: path, message: "exists and is not a directory")
+        }
+    case ENOENT:
+        let parent = (path as NSString).deletingLastPathComponent
+        guard !parent.isEmpty, parent != path else { throw .system(operation: "mkdir", path: path, errno: ENOENT) }
+        try makeDirectory(parent, mode: mode)
+        try makeDirectory(path, mode: mode)
+    default:
+        throw .system(operation: "mkdir", path: path, errno: errno)
     }
 }

@@ -104,6 +104,22 @@ import Testing
         #expect(initialized?.status == "True" && initialized?.lastTransitionTime != earlier)
     }
 
+    /// A Ready snapshot that arrives while the manager waits out the interval after a
+    /// non-urgent one goes at once, not when the interval is over.
+    @Test func readyStatusCutsTheBatchingWaitShort() async throws {
+        let api = FakeClusterAPI()
+        let manager = try await makeManager(api, interval: .seconds(30))
+        await manager.update(Self.snapshot(version: 1, running: false))
+        #expect(await poll { api.pod("default", "web")?.status?.message == "v1" })
+        await manager.update(Self.snapshot(version: 2, running: false))  // waits for the interval
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(api.pod("default", "web")?.status?.message == "v1")
+        await manager.update(Self.snapshot(version: 3, running: true))
+        #expect(await poll(timeout: .seconds(10)) { api.pod("default", "web")?.status?.message == "v3" })
+        #expect(api.pod("default", "web")?.status?.conditions?.first { $0.type == "Ready" }?.status == "True")
+        #expect(api.writes("PATCH", Self.statusPath).count == 2, "v2 was folded into v3")
+    }
+
     @Test func aFailingReadinessProbeKeepsThePodNotReady() async throws {
         let api = FakeClusterAPI()
         let manager = try await makeManager(api)

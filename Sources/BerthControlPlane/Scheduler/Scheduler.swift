@@ -7,6 +7,12 @@ import Logging
 /// API like any other client, decides with `SchedulingAlgorithm`, and either POSTs a Binding
 /// (plus a Scheduled event) or marks the pod PodScheduled=False with the reason (plus a
 /// FailedScheduling event). Unschedulable pods are tried again whenever nodes or pods change.
+///
+/// Decisions are made one pod at a time, but bindings go out concurrently (kube-scheduler's
+/// asynchronous binding cycle): each one is a store write that waits for an fsync, so binding
+/// 100 pods one after the other took over a second before the last pod reached its node. A pod
+/// whose binding is in flight counts on its node for the next decisions and is not decided
+/// again until the informer shows it bound (or the binding failed).
 public actor Scheduler {
     let api: any ClusterAPI
     let logger: Logger
@@ -16,6 +22,9 @@ public actor Scheduler {
     private let wakeContinuation: AsyncStream<Void>.Continuation
     /// The last unschedulable message written per pod, so a retry writes nothing new.
     var reported: [String: String] = [:]
+    /// Pods ("namespace/name") bound or being bound, with their node, until the informer shows
+    /// them bound.
+    var binding: [String: Pod] = [:]
 
     public init(api: any ClusterAPI, logger: Logger = Logger(label: "berth.scheduler")) {
         self.api = api
@@ -51,33 +60,48 @@ public actor Scheduler {
 
     func scheduleAll(pods: [Pod], nodes: [Node]) async {
         var podsOnNode: [String: [Pod]] = [:]
+        var current: [String: Pod] = [:]
         for pod in pods {
+            current[Self.key(pod)] = pod
             guard let node = pod.spec.nodeName, !node.isEmpty, !Self.isTerminal(pod) else { continue }
             podsOnNode[node, default: []].append(pod)
         }
+        // A binding the informer now shows (or whose pod is gone) no longer needs tracking.
+        binding = binding.filter { key, _ in
+            guard let pod = current[key] else { return false }
+            return (pod.spec.nodeName ?? "").isEmpty
+        }
+        for bound in binding.values {
+            if let node = bound.spec.nodeName { podsOnNode[node, default: []].append(bound) }
+        }
         let pending = pods.filter { pod in
             (pod.spec.nodeName ?? "").isEmpty && pod.metadata.deletionTimestamp == nil
-                && (pod.spec.schedulerName ?? "default-scheduler") == "default-scheduler"
+                && (pod.spec.schedulerName ?? "default-scheduler") == "default-scheduler" && binding[Self.key(pod)] == nil
         }.sorted { ($0.metadata.creationTimestamp ?? "", $0.metadata.name ?? "") < ($1.metadata.creationTimestamp ?? "", $1.metadata.name ?? "") }
         for pod in pending {
             switch SchedulingAlgorithm.schedule(pod, nodes: nodes, podsOnNode: podsOnNode) {
             case .bind(let node):
-                if await bind(pod, to: node) {
-                    var bound = pod
-                    bound.spec.nodeName = node
-                    podsOnNode[node, default: []].append(bound)
-                }
+                var bound = pod
+                bound.spec.nodeName = node
+                binding[Self.key(pod)] = bound
+                podsOnNode[node, default: []].append(bound)
+                Task { await self.bind(pod, to: node) }
             case .unschedulable(let message):
                 await markUnschedulable(pod, message: message)
             }
         }
     }
 
+    static func key(_ pod: Pod) -> String {
+        (pod.metadata.namespace ?? "default") + "/" + (pod.metadata.name ?? "")
+    }
+
     static func isTerminal(_ pod: Pod) -> Bool {
         pod.status?.phase == "Succeeded" || pod.status?.phase == "Failed"
     }
 
-    private func bind(_ pod: Pod, to node: String) async -> Bool {
+    /// POSTs the Binding, then the Scheduled event. On failure the pod is decided again.
+    private func bind(_ pod: Pod, to node: String) async {
         let namespace = pod.metadata.namespace ?? "default"
         let name = pod.metadata.name ?? ""
         let binding = Binding(metadata: ObjectMeta(name: name, namespace: namespace, uid: pod.metadata.uid),
@@ -88,12 +112,13 @@ public actor Scheduler {
         } catch {
             // Bound meanwhile, or deleted: the informers will tell.
             logger.info("binding failed", metadata: ["pod": "\(namespace)/\(name)", "node": "\(node)", "error": "\(error)"])
-            return false
+            self.binding[Self.key(pod)] = nil
+            wakeContinuation.yield()
+            return
         }
         reported[namespace + "/" + name] = nil
-        await event(pod, type: "Normal", reason: "Scheduled", message: "Successfully assigned \(namespace)/\(name) to \(node)")
         logger.info("pod bound", metadata: ["pod": "\(namespace)/\(name)", "node": "\(node)"])
-        return true
+        await event(pod, type: "Normal", reason: "Scheduled", message: "Successfully assigned \(namespace)/\(name) to \(node)")
     }
 
     private func markUnschedulable(_ pod: Pod, message: String) async {

@@ -6,8 +6,10 @@ import Logging
 /// Sends pod status to the API server as the kubelet's status manager does, batched: the
 /// newest snapshot of a pod replaces any unsent one, at most one request per pod is in flight,
 /// and requests for one pod are at least `interval` apart, except the pod's first status and
-/// the first one in which it is Ready, which go at once (they are what a user waits for).
-/// A per-pod version makes sure an older snapshot is never sent after a newer one.
+/// the first one in which it is Ready, which go at once (they are what a user waits for): a
+/// pump waiting out the interval is woken by every new snapshot and sends at once if it is
+/// urgent, so the batching never delays the first Ready. A per-pod version makes sure an older
+/// snapshot is never sent after a newer one.
 actor PodStatusManager {
     /// Where a pod's status goes: the API object (for a static pod, its mirror pod).
     struct Target: Sendable, Equatable {
@@ -27,6 +29,8 @@ actor PodStatusManager {
         var readySent = false
         var previous: PodStatus?
         var failures = 0
+        /// The pump's wait for the interval to pass; cancelled to make it look again.
+        var sleeper: Task<Void, Never>?
     }
 
     let api: any ClusterAPI
@@ -61,6 +65,7 @@ actor PodStatusManager {
         }
         state.target = target
         pods[uid] = state
+        state.sleeper?.cancel()
         kick(uid)
     }
 
@@ -71,11 +76,13 @@ actor PodStatusManager {
         guard snapshot.version > max(state.sentVersion, state.latest?.version ?? -1) else { return }
         state.latest = snapshot
         pods[snapshot.uid] = state
+        state.sleeper?.cancel()  // the pump decides again: this one may be urgent
         kick(snapshot.uid)
     }
 
     /// Stops sending status for the pod (it is being removed from the API).
     func forget(uid: String) {
+        pods[uid]?.sleeper?.cancel()
         pods[uid] = nil
     }
 
@@ -93,7 +100,10 @@ actor PodStatusManager {
             let urgent = state.lastSent == nil || (ready && !state.readySent)
             let wait = state.failures > 0 ? min(interval * (1 << min(state.failures, 6)), .seconds(10)) : interval
             if let last = state.lastSent, !urgent || state.failures > 0, ContinuousClock.now < last + wait {
-                try? await Task.sleep(until: last + wait, clock: .continuous)
+                let sleeper = Task<Void, Never> { try? await Task.sleep(until: last + wait, clock: .continuous) }
+                pods[uid]?.sleeper = sleeper
+                await sleeper.value
+                pods[uid]?.sleeper = nil
                 continue  // a newer snapshot may have come meanwhile
             }
             pods[uid]?.sentVersion = snapshot.version

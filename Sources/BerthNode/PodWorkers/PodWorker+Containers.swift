@@ -23,7 +23,7 @@ extension PodWorker {
                 announceStarted(planned, started)
                 exit = await runtime.waitContainer(status.id) ?? Self.lostExit()
             } else {
-                switch await createAndStart(planned) {
+                switch await Task(operation: { await self.createAndStart(planned) }).value {
                 case .started(let id):
                     runningID = id
                     announceStarted(planned, started)
@@ -72,7 +72,7 @@ extension PodWorker {
         tracks[planned.name]?.finished = true
     }
 
-    enum StartOutcome {
+    enum StartOutcome: Sendable {
         case started(String)
         /// Not started (the waiting reason is recorded); try again after this back-off.
         case failed(retryIn: Duration)
@@ -82,6 +82,9 @@ extension PodWorker {
     }
 
     /// Creates and starts the next attempt; on failure records the waiting reason and the back-off.
+    /// `supervise` runs it in a task of its own, which ends once the container has started: a
+    /// task keeps the memory its deepest call chain needed until it ends (Swift's task allocator
+    /// keeps its slabs), and the supervising task then waits for as long as the container runs.
     private func createAndStart(_ planned: PlannedContainer) async -> StartOutcome {
         guard let sandboxID, var config = planned.config else {
             let message = planned.configError ?? "no sandbox"

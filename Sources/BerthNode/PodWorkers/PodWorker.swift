@@ -1,3 +1,4 @@
+import BerthAPI
 import BerthRuntime
 import Foundation
 import Logging
@@ -100,7 +101,8 @@ public actor PodWorker {
         defer { terminated.fire() }
         publish()
         if sandboxID == nil {
-            guard await createSandbox() else { return finish() }
+            // In a task of its own, for the reason `createAndStart` is (see there).
+            guard await Task(operation: { await self.createSandbox() }).value else { return finish() }
         }
         var sidecars: [Task<Void, Never>] = []
         for planned in plan.initContainers {
@@ -202,8 +204,10 @@ public actor PodWorker {
         onEvent(.statusChanged(snapshot()))
     }
 
+    /// RFC 3339 in UTC to the second. Not ISO8601DateFormatter: it loads ICU's date formatting
+    /// (3.5 MB more resident memory in the agent, measured) for a fixed format.
     static func now() -> String {
-        ISO8601DateFormatter().string(from: Date())
+        RFC3339.format(Date())
     }
 }
 

@@ -180,13 +180,13 @@ enum CgroupFiles {
 
     /// Removes `dir` and its descendants, deepest first. On cgroupfs, EBUSY (tasks still
     /// exiting) and ENOTEMPTY (a child appeared) are retried every 10 ms until `deadline`.
-    /// On a fake tree (not cgroupfs) the regular files the driver wrote are unlinked first.
-    /// - Parameter fake: the tree is a plain directory standing in for cgroupfs (tests);
-    ///   decided once by the driver, as reading mountinfo per removal is costly.
-    static func removeTree(_ dir: String, timeout: Duration, fake: Bool) throws(CgroupError) {
+    /// On a fake tree (not cgroupfs) the regular files the driver wrote are unlinked first;
+    /// `onCgroupfs` says which (nil: found out from /proc/self/mountinfo).
+    static func removeTree(_ dir: String, timeout: Duration, onCgroupfs: Bool? = nil) throws(CgroupError) {
         guard isDirectory(dir) else { return }
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
+        let fake = !(onCgroupfs ?? isCgroupFilesystem(dir))
         while true {
             var failure: CgroupError?
             for cgroup in treeLeafFirst(dir) {

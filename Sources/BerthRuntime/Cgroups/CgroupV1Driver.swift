@@ -12,14 +12,15 @@ public struct CgroupV1Driver: CgroupDriver {
         var controller: String
         /// Mount directory, e.g. /sys/fs/cgroup/memory.
         var directory: String
+        /// A real cgroupfs rather than a fake tree (tests): decided once, since finding out
+        /// means parsing /proc/self/mountinfo, which holds every sandbox's mounts.
+        var onCgroupfs = true
     }
 
     public let mountRoot: String
     public let layout: CgroupLayout
     public let removeTimeout: Duration
     let hierarchies: [Hierarchy]
-    /// The hierarchies are plain directories standing in for cgroupfs (unit tests).
-    let isFakeTree: Bool
 
     /// Controllers in the order their directories are created and their procs files listed.
     public static let requiredControllers = ["cpu", "memory"]
@@ -48,10 +49,10 @@ public struct CgroupV1Driver: CgroupDriver {
             }
             let real = CgroupFiles.resolvedPath(directory)
             guard seen.insert(real).inserted else { continue }  // co-mounted, e.g. cpu,cpuacct
-            found.append(Hierarchy(controller: controller, directory: directory))
+            found.append(Hierarchy(controller: controller, directory: directory,
+                                   onCgroupfs: CgroupFiles.isCgroupFilesystem(directory)))
         }
         self.hierarchies = found
-        self.isFakeTree = found.first.map { !CgroupFiles.isCgroupFilesystem($0.directory) } ?? true
     }
 
     /// The controllers this driver creates directories in.
@@ -144,7 +145,7 @@ public struct CgroupV1Driver: CgroupDriver {
         var firstError: CgroupError?
         for hierarchy in hierarchies {
             do {
-                try CgroupFiles.removeTree(directory(path, in: hierarchy), timeout: removeTimeout, fake: isFakeTree)
+                try CgroupFiles.removeTree(directory(path, in: hierarchy), timeout: removeTimeout, onCgroupfs: hierarchy.onCgroupfs)
             } catch {
                 firstError = firstError ?? error
             }

@@ -24,8 +24,8 @@ public struct CgroupV2Driver: CgroupDriver {
     public let agentLeafName: String?
     public let removeTimeout: Duration
     let writer: Writer
-    /// The mount root is a plain directory standing in for cgroupfs (unit tests).
-    let isFakeTree: Bool
+    /// A real cgroup2 mount rather than a fake tree (tests), decided once (see CgroupV1Driver).
+    let onCgroupfs: Bool
 
     public init(
         mountRoot: String = Cgroups.defaultMountRoot, agentLeafName: String? = "berth-agent",
@@ -43,7 +43,7 @@ public struct CgroupV2Driver: CgroupDriver {
         self.agentLeafName = agentLeafName
         self.removeTimeout = removeTimeout
         self.writer = writer
-        self.isFakeTree = !CgroupFiles.isCgroupFilesystem(mountRoot)
+        self.onCgroupfs = CgroupFiles.isCgroupFilesystem(mountRoot)
     }
 
     /// Absolute directory of `path`.
@@ -123,7 +123,7 @@ public struct CgroupV2Driver: CgroupDriver {
 
     public func remove(_ path: CgroupPath) throws(CgroupError) {
         try path.validate()
-        try CgroupFiles.removeTree(directory(path), timeout: removeTimeout, fake: isFakeTree)
+        try CgroupFiles.removeTree(directory(path), timeout: removeTimeout, onCgroupfs: onCgroupfs)
         cgroupLogger.debug("cgroup removed", metadata: ["cgroup": "\(path)", "driver": "v2"])
     }
 

@@ -3,7 +3,7 @@ import Foundation
 
 extension LinuxRuntime {
     public func createContainer(sandboxID: String, config: ContainerConfig) async throws(RuntimeError) -> String {
-        let sandbox = try sandboxRecord(sandboxID)
+        let sandbox = (config: try sandboxConfig(sandboxID), id: sandboxID)
         let image: ResolvedImage
         do {
             image = try images.resolve(config.image)
@@ -27,6 +27,7 @@ extension LinuxRuntime {
                                          imageRootfs: image.rootfs, logPath: logPath, cgroup: cgroup.components,
                                          createdAt: Timestamp.nowRFC3339Nano())
             try writeJSON(record, to: dir + "/meta.json")
+            remember(record, directory: dir)
         } catch {
             try? cgroups.remove(cgroup)
             try? FileManager.default.removeItem(atPath: dir)
@@ -38,7 +39,7 @@ extension LinuxRuntime {
     public func startContainer(_ id: String) async throws(RuntimeError) {
         let (record, dir) = try record(id)
         let sandboxDir = paths.sandboxDirectory(record.sandboxID)
-        let sharesPID = try sandboxRecord(record.sandboxID).config.shareProcessNamespace
+        let sharesPID = try sandboxConfig(record.sandboxID).shareProcessNamespace
         let cgroup = cgroupParent.withComponents(record.cgroup)
         let containerPaths = ContainerPaths(stateDirectory: dir, rootfs: dir + "/rootfs", imageRootfs: record.imageRootfs,
                                             upperDirectory: dir + "/upper", workDirectory: dir + "/work",
@@ -67,25 +68,14 @@ extension LinuxRuntime {
             defer { close(pidfd) }
             if gracePeriodSeconds > 0 {
                 _ = berth_pidfd_send_signal(pidfd, SIGTERM)
-                let deadline = ContinuousClock.now + .milliseconds(Int(gracePeriodSeconds * 1000))
-                while ContinuousClock.now < deadline {
-                    let remaining = deadline - ContinuousClock.now
-                    let ms = Int32(min(max(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000, 1), 100))
-                    if await pollExit(pidfd: pidfd, timeoutMS: ms) { break }
-                }
+                // Waited for on a pidfd read source: a thread that polled for the grace period
+                // was one of dispatch's workers, which Swift's global executor shares; a few
+                // pods stopping at once held all of them.
+                _ = await ProcessWatcher.exited(pidfd: pidfd, within: .milliseconds(Int(gracePeriodSeconds * 1000)))
             }
             _ = berth_pidfd_send_signal(pidfd, SIGKILL)
         }
         _ = await waitContainer(id)
-    }
-
-    /// Polls a pidfd for at most `timeoutMS` on a blocking queue (short waits only).
-    private func pollExit(pidfd: Int32, timeoutMS: Int32) async -> Bool {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: berth_pidfd_poll(pidfd, timeoutMS) == 1)
-            }
-        }
     }
 
     public func removeContainer(_ id: String) async throws(RuntimeError) {
@@ -94,6 +84,7 @@ extension LinuxRuntime {
             try await stopContainer(id, gracePeriodSeconds: 0)
         }
         forgetExitWait(id)
+        forgetRecord(id)
         let cgroup = cgroupParent.withComponents(record.cgroup)
         cgroups.killAll(cgroup)
         do { try cgroups.remove(cgroup) } catch {

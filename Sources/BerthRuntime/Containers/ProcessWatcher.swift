@@ -19,23 +19,87 @@ public enum ProcessWatcher {
     /// As `waitForExit(pid:)`, taking ownership of an already opened pidfd.
     public static func waitForExit(pidfd: Int32) async -> Int32? {
         await withCheckedContinuation { (continuation: CheckedContinuation<Int32?, Never>) in
-            let source = DispatchSource.makeReadSource(fileDescriptor: pidfd, queue: queue)
+            onExit(pidfd: pidfd) { continuation.resume(returning: $0) }
+        }
+    }
+
+    /// Calls `handler` once, on the watcher's serial queue, when the process has exited, with
+    /// its status if it was our child (reaped here). Takes ownership of the pidfd.
+    public static func onExit(pidfd: Int32, handler: @escaping @Sendable (Int32?) -> Void) {
+        let source = DispatchSource.makeReadSource(fileDescriptor: pidfd, queue: queue)
+        let resumed = ResumeOnce()
+        source.setEventHandler {
+            guard resumed.claim() else { return }
+            source.cancel()
+            var status: Int32 = 0
+            let reaped = berth_pidfd_wait(pidfd, 1, &status)
+            handler(reaped == 1 ? status : nil)
+        }
+        source.setCancelHandler { close(pidfd) }
+        source.resume()
+    }
+
+    /// Suspends until the process behind `pidfd` has exited or `timeout` has passed; true if it
+    /// exited. The caller keeps the pidfd (the wait uses a duplicate), and nothing is reaped:
+    /// for processes that are not our children, such as a container whose parent is its shim.
+    public static func exited(pidfd: Int32, within timeout: Duration) async -> Bool {
+        let watched = fcntl(pidfd, F_DUPFD_CLOEXEC, 0)
+        guard watched >= 0 else { return false }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let source = DispatchSource.makeReadSource(fileDescriptor: watched, queue: queue)
+            let timer = DispatchSource.makeTimerSource(queue: queue)
             let resumed = ResumeOnce()
             source.setEventHandler {
                 guard resumed.claim() else { return }
                 source.cancel()
-                var status: Int32 = 0
-                let reaped = berth_pidfd_wait(pidfd, 1, &status)
-                continuation.resume(returning: reaped == 1 ? status : nil)
+                timer.cancel()
+                continuation.resume(returning: true)
             }
-            source.setCancelHandler { close(pidfd) }
+            source.setCancelHandler { close(watched) }
+            timer.setEventHandler {
+                guard resumed.claim() else { return }
+                source.cancel()
+                timer.cancel()
+                continuation.resume(returning: false)
+            }
+            let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+            timer.schedule(deadline: .now() + .nanoseconds(Int(max(0, nanoseconds))))
             source.resume()
+            timer.resume()
         }
     }
 
     /// True while `pid` exists (also as a zombie nobody reaped yet).
     public static func isAlive(pid: Int32) -> Bool {
         kill(pid, 0) == 0 || errno == EPERM
+    }
+}
+
+/// A container's exit, awaited by any number of tasks and completed once.
+final class ExitWait: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: ContainerExit??
+    private var waiters: [CheckedContinuation<ContainerExit?, Never>] = []
+
+    func complete(_ exit: ContainerExit?) {
+        let toResume: [CheckedContinuation<ContainerExit?, Never>] = lock.withLock {
+            guard result == nil else { return [] }
+            result = .some(exit)
+            defer { waiters = [] }
+            return waiters
+        }
+        for waiter in toResume { waiter.resume(returning: exit) }
+    }
+
+    func value() async -> ContainerExit? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<ContainerExit?, Never>) in
+            let done: ContainerExit?? = lock.withLock {
+                if let result { return result }
+                waiters.append(continuation)
+                return nil
+            }
+            if let done { continuation.resume(returning: done) }
+        }
     }
 }
 

@@ -63,7 +63,6 @@ public struct ShimLauncher: Sendable {
         }
         let pidfd = berth_pidfd_open(pid)
         let line = await Self.readAll(fd: report[0])
-        close(report[0])
         let parsed = Self.parse(line)
         return Launched(shimPID: pid, shimPIDFD: pidfd, report: parsed ?? .failed(
             step: "report", errno: 0, message: "berth-shim exited without a report (\(line.isEmpty ? "no output" : line))"))
@@ -100,19 +99,45 @@ public struct ShimLauncher: Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static let readQueue = DispatchQueue(label: "berth.shim-report", attributes: .concurrent)
+    private static let readQueue = DispatchQueue(label: "berth.shim-report")
 
-    /// Reads a pipe to EOF off the cooperative pool (the shim answers within milliseconds).
+    /// Reads a pipe to EOF without holding a thread while the shim works: a dispatch read
+    /// source (epoll) wakes a serial queue when there is data. A blocking read held one of
+    /// dispatch's worker threads, which Swift's global executor shares, for as long as the shim
+    /// took; with a few pods starting at once every worker sat in `read` and nothing else in
+    /// the agent ran until a shim answered. Takes ownership of `fd` (closes it).
     static func readAll(fd: Int32) async -> String {
-        await withCheckedContinuation { continuation in
-            readQueue.async {
-                var data = [UInt8]()
-                var buffer = [UInt8](repeating: 0, count: 4096)
-                while true {
-                    let n = read(fd, &buffer, buffer.count)
-                    if n > 0 { data += buffer[0..<n] } else if n < 0 && errno == EINTR { continue } else { break }
-                }
-                continuation.resume(returning: String(decoding: data, as: UTF8.self))
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        return await withCheckedContinuation { continuation in
+            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: readQueue)
+            let bytes = ReportBytes()  // only touched on readQueue
+            source.setEventHandler {
+                if bytes.drain(fd) { source.cancel() }
+            }
+            source.setCancelHandler {
+                close(fd)
+                continuation.resume(returning: String(decoding: bytes.data, as: UTF8.self))
+            }
+            source.resume()
+        }
+    }
+}
+
+/// What a shim wrote on its report pipe so far; used from one serial queue only.
+private final class ReportBytes: @unchecked Sendable {
+    var data: [UInt8] = []
+    private var buffer = [UInt8](repeating: 0, count: 4096)
+
+    /// Reads what is there; true at EOF (or an error: what came so far is the report).
+    func drain(_ fd: Int32) -> Bool {
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n > 0 {
+                data += buffer[0..<n]
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                return !(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             }
         }
     }

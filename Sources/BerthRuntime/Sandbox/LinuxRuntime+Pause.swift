@@ -45,8 +45,8 @@ extension LinuxRuntime {
         if ContainerStateFiles.readExit(directory: stateDir) == nil {
             await terminatePause(initPID: started.containerPID)
         }
-        if let task = registeredExitWait(key) {
-            _ = await task.value
+        if let wait = registeredExitWait(key) {
+            _ = await wait.value()
         } else if ContainerStateFiles.readExit(directory: stateDir) != nil {
             // Ended; its shim (not ours to reap) exits right after writing `exit`. Its PID may
             // already name another shim, so there is nothing more to wait for.

@@ -56,6 +56,7 @@ extension LinuxRuntime {
         }
         record.state = .ready
         try writeJSON(record, to: dir + "/sandbox.json")
+        rememberSandbox(id, config: config)
     }
 
     func podCgroup(_ podUID: String) -> CgroupPath {
@@ -93,6 +94,7 @@ extension LinuxRuntime {
     /// Undoes whatever of a sandbox exists; every step tolerates the thing being absent.
     /// The pause process goes first (after the containers, which the callers removed).
     func teardownSandbox(id: String, directory dir: String, cgroup: CgroupPath) async {
+        rememberSandbox(id, config: nil)
         await stopPause(sandboxID: id, directory: dir)
         for name in ["net", "ipc", "uts", "pid"] {
             _ = berth_umount_detach(dir + "/ns/" + name)
