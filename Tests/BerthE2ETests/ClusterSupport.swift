@@ -31,8 +31,10 @@ final class TestCluster: @unchecked Sendable {
         do {
             try await body(cluster)
         } catch {
+            // The berth processes' logs go with the error: the roots are removed by teardown.
+            let logs = cluster.logs()
             await cluster.teardown()
-            throw error
+            throw HarnessError("\(error)\n\(logs)")
         }
         await cluster.teardown()
     }
