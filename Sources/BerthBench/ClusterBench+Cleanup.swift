@@ -43,6 +43,7 @@ extension ClusterBench {
     /// cgroups, mounts, orphaned shims and the temp dir.
     func cleanup() async {
         watchTask?.cancel()
+        await floor?.cleanup()
         if let client, let agent, agent.exited() == nil, server?.exited() == nil {
             await deleteEverything(client)
         }

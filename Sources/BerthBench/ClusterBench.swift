@@ -25,6 +25,7 @@ final class ClusterBench: @unchecked Sendable {
     var agent: ClusterProcess?
     var client: KubeClient?
     var watchTask: Task<Void, Never>?
+    var floor: RuntimeFloor?
 
     var nodeName: String { "bench-\(tag)" }
     var cgroupName: String { "berth-bench-\(tag)" }
@@ -79,6 +80,23 @@ final class ClusterBench: @unchecked Sendable {
     func measure() async throws(BenchError) -> String {
         var report = ClusterReport(pods: options.pods, pod: options.pod, loadBefore: loadAverage())
         progress.note("berth-bench cluster: temp \(temp), node \(nodeName), cgroups \(cgroupName), berth \(berthPath)")
+        if !options.skipFloor {
+            let floor = try RuntimeFloor(temp: temp, rootfs: rootfs, cgroupName: cgroupName + "-floor",
+                                         shimPath: URL(fileURLWithPath: berthPath).deletingLastPathComponent().path + "/berth-shim",
+                                         pods: options.pods, podKind: options.pod)
+            self.floor = floor
+            if !options.skipOneByOne {
+                report.floorOneByOne = try await floor.oneByOne()
+                progress.note("runtime alone, one by one: median \(Table.ms(report.floorOneByOne?.median ?? .nan)) ms")
+            }
+            try interruption.check()
+            if !options.skipAtOnce {
+                report.floorAtOnce = try await floor.atOnce()
+                progress.note("runtime alone, at once: median \(Table.ms(report.floorAtOnce?.median ?? .nan)) ms")
+            }
+            await floor.cleanup()
+            self.floor = nil
+        }
         let url = try await startServer()
         let client = KubeClient(baseURL: url, logger: Logger(label: "berth-bench"), maxConnections: options.pods + 8)
         self.client = client
@@ -134,8 +152,9 @@ final class ClusterBench: @unchecked Sendable {
         result.loadAverage = loadAverage()
         result.cpu = CPUReading(server: cpuAfter.server.flatMap { after in cpuBefore.server.map { after - $0 } },
                                 agent: cpuAfter.agent.flatMap { after in cpuBefore.agent.map { after - $0 } })
-        // Settle: the last status updates and events are still being written.
-        try? await Task.sleep(for: .seconds(2))
+        // Steady state: the last status updates and events are still being written when the
+        // last pod turns Ready, and the processes give freed memory back every 5 s.
+        try? await Task.sleep(for: .seconds(6))
         result.memory = memory()
         progress.note("\(title): median \(Table.ms(samples.median)) ms, p99 \(Table.ms(samples.percentile(99))) ms; "
                       + "agent \(result.memory?.agent?.summary ?? "?"), server \(result.memory?.server?.summary ?? "?")")

@@ -33,6 +33,9 @@ struct ClusterBenchmark: AsyncParsableCommand {
     @Flag(help: "Skip the at-once batch.")
     var skipAtOnce = false
 
+    @Flag(help: "Skip the floor: the same pods started straight through an in-process LinuxRuntime, without API or agent.")
+    var skipFloor = false
+
     @Option(help: "Directory of the `berth` and `berth-shim` binaries (default: beside this executable).")
     var binDir: String?
 

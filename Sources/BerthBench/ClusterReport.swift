@@ -83,6 +83,8 @@ struct ClusterReport: Sendable {
     var loadBefore: String
     var loadAfter = ""
     var idle: MemoryReading?
+    var floorOneByOne: Samples?
+    var floorAtOnce: Samples?
     var oneByOne: BatchResult?
     var atOnce: BatchResult?
     var podman: PodmanResult?
@@ -102,6 +104,16 @@ struct ClusterReport: Sendable {
                 + Table.pad(Table.ms(s.max), 9, right: true) + "   " + batch.loadAverage + "\n"
         }
         out += Table.pad("target", 30) + Table.pad("≤ 100", 9, right: true) + Table.pad("≤ 300", 9, right: true) + "\n"
+        for (title, samples) in [("runtime alone, one by one", floorOneByOne), ("runtime alone, at once", floorAtOnce)] {
+            guard let s = samples else { continue }
+            out += Table.pad("\(title) (\(s.values.count))", 30) + Table.pad(Table.ms(s.median), 9, right: true)
+                + Table.pad(Table.ms(s.percentile(99)), 9, right: true) + Table.pad(Table.ms(s.min), 9, right: true)
+                + Table.pad(Table.ms(s.max), 9, right: true) + "\n"
+        }
+        if floorOneByOne != nil || floorAtOnce != nil {
+            out += "(runtime alone: sandbox + containers created and started through an in-process LinuxRuntime,\n"
+                + " no API, scheduler, agent or status; the floor under the cluster figures)\n"
+        }
         out += "(ms; p99 is nearest-rank: the 99th of 100)\n"
         for batch in [oneByOne, atOnce].compactMap({ $0 }) {
             guard let cpu = batch.cpu, let server = cpu.server, let agent = cpu.agent else { continue }
