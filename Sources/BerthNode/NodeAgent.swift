@@ -45,9 +45,9 @@ public actor NodeAgent {
         let plan = PodTranslation.plan(for: pod, uid: uid, settings: settings)
         let writer = statusWriter
         let sink = self.sink
-        let spec = pod.spec
+        let saved = pod
         let worker = PodWorker(plan: plan, runtime: runtime, backOff: settings.restartBackOff, logger: logger) { event in
-            if case .statusChanged(let snapshot) = event { writer.write(snapshot, spec: spec) }
+            if case .statusChanged(let snapshot) = event { writer.write(snapshot, pod: saved) }
             sink(event)
         }
         let existing = runtime.podSandboxID(forPodUID: uid)

@@ -2,6 +2,7 @@
  * Small syscall wrappers the Swift Glibc module lacks: pidfds, subreaper, mounts, poll.
  * Each returns 0 (or a non-negative result) on success and -errno on failure.
  */
+#include <malloc.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -104,4 +105,8 @@ int berth_poll_fd(int fd, int events, int timeout_ms) {
     } while (rc < 0 && errno == EINTR);
     if (rc < 0) return -errno;
     return rc == 0 ? 0 : p.revents;
+}
+
+int berth_malloc_trim(void) {
+    return malloc_trim(0);
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BerthNode
+import BerthRuntime
 import Foundation
 
 struct Agent: AsyncParsableCommand {
@@ -43,6 +44,8 @@ struct Agent: AsyncParsableCommand {
 
     func run() async throws {
         let logger = node.makeLogger("berth.agent")
+        let trimmer = Task { await MemoryTrim.run() }
+        defer { trimmer.cancel() }
         let environment = try NodeEnvironment(root: node.root, images: node.images, cgroupParent: node.cgroupParent, logger: logger)
         var settings = environment.settings
         settings.restartBackOff = BackOff(base: .milliseconds(Int(backoffBase * 1000)))

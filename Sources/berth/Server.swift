@@ -16,6 +16,8 @@ struct Server: AsyncParsableCommand {
 
     func run() async throws {
         let logger = node.makeLogger("berth.server")
+        let trimmer = Task { await MemoryTrim.run() }
+        defer { trimmer.cancel() }
         let paths = BerthPaths(root: node.root)
         let listen = controlPlaneOptions.listen
         let controlPlane = ControlPlane(dataDirectory: paths.dataDirectory, host: listen.host, port: listen.port,

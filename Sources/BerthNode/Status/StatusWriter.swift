@@ -7,7 +7,7 @@ import Logging
 /// version per pod for the same reason).
 ///
 /// Writes are coalesced: snapshots wait up to `delay` and only the newest one per pod is
-/// written, from the Pod kept in memory since its first write. A pod starting publishes four
+/// written, from the Pod the agent runs (shared, not decoded again). A pod starting publishes four
 /// or five snapshots within a few milliseconds, and each write used to read and decode
 /// `pod.json`, then write a temp file and rename it over the old one: a new inode and a
 /// deleted one on the run directory's filesystem for every snapshot (perf of the agent with
@@ -18,10 +18,11 @@ final class StatusWriter: @unchecked Sendable {
     private let delay: DispatchTimeInterval
     private let queue = DispatchQueue(label: "berth.status-writer")
     // Everything below is only touched on `queue`.
-    private var pending: [String: (snapshot: PodSnapshot, spec: PodSpec)] = [:]
+    private var pending: [String: (snapshot: PodSnapshot, pod: Pod)] = [:]
     private var drainScheduled = false
     private var written: [String: Int] = [:]
-    private var pods: [String: Pod] = [:]
+    /// The status last written per pod: its conditions' transition times carry over.
+    private var statuses: [String: PodStatus] = [:]
     private var forgotten: Set<String> = []
 
     init(store: PodStore, logger: Logger, delay: DispatchTimeInterval = .milliseconds(20)) {
@@ -30,12 +31,13 @@ final class StatusWriter: @unchecked Sendable {
         self.delay = delay
     }
 
-    func write(_ snapshot: PodSnapshot, spec: PodSpec) {
+    /// `pod`: the pod as the agent started it (its spec and metadata go to `pod.json`).
+    func write(_ snapshot: PodSnapshot, pod: Pod) {
         queue.async { [self] in
             let uid = snapshot.uid
             guard !forgotten.contains(uid), (written[uid] ?? -1) < snapshot.version,
                   (pending[uid]?.snapshot.version ?? -1) < snapshot.version else { return }
-            pending[uid] = (snapshot, spec)
+            pending[uid] = (snapshot, pod)
             guard !drainScheduled else { return }
             drainScheduled = true
             queue.asyncAfter(deadline: .now() + delay) { [self] in drain() }
@@ -48,11 +50,13 @@ final class StatusWriter: @unchecked Sendable {
         let batch = pending
         pending = [:]
         for (uid, entry) in batch {
-            guard !forgotten.contains(uid), (written[uid] ?? -1) < entry.snapshot.version,
-                  var pod = pods[uid] ?? store.load(uid: uid) else { continue }
+            guard !forgotten.contains(uid), (written[uid] ?? -1) < entry.snapshot.version else { continue }
             written[uid] = entry.snapshot.version
-            pod.status = PodStatusBuilder.status(entry.snapshot, spec: entry.spec, previous: pod.status, now: RFC3339.format(Date()))
-            pods[uid] = pod
+            var pod = entry.pod
+            let status = PodStatusBuilder.status(entry.snapshot, spec: pod.spec, previous: statuses[uid] ?? pod.status,
+                                                 now: RFC3339.format(Date()))
+            statuses[uid] = status
+            pod.status = status
             do { try store.save(pod) } catch {
                 logger.warning("status not written", metadata: ["pod": "\(entry.snapshot.namespace)/\(entry.snapshot.name)",
                                                                 "error": "\(error)"])
@@ -66,7 +70,7 @@ final class StatusWriter: @unchecked Sendable {
             queue.async { [self] in
                 drain()
                 forgotten.insert(uid)
-                pods[uid] = nil
+                statuses[uid] = nil
                 written[uid] = nil
                 continuation.resume()
             }

@@ -41,5 +41,8 @@ int berth_mount_tmpfs(const char *target, const char *options);
 int berth_bind_mount(const char *source, const char *target);
 /* poll(2) on one fd, retried on EINTR: its revents, 0 on timeout, -errno on failure. */
 int berth_poll_fd(int fd, int events, int timeout_ms);
+/* malloc_trim(0): give the free memory of every malloc arena back to the kernel. Returns 1
+ * if some was released, else 0. (Swift's Glibc module does not declare it.) */
+int berth_malloc_trim(void);
 
 #endif
