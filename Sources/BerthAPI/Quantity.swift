@@ -101,11 +101,28 @@ extension Quantity {
         if numberText.hasSuffix(".") { numberText += "0" }
         let suffix = String(chars[pos...])
         guard suffixHasValidShape(suffix) else { throw QuantityError(input: input, reason: .format) }
-        guard let number = Decimal(string: numberText, locale: Locale(identifier: "en_US_POSIX")) else {
-            throw QuantityError(input: input, reason: .format)
-        }
+        let number = decimal(digits: numberText)
         let scaled = try scale(number, by: suffix, input: input)
         return negative ? -scaled : scaled
+    }
+
+    /// `digits[.digits]` as an exact Decimal (rounded past 38 significant digits, as
+    /// Decimal(string:) rounds). By hand: Decimal(string:locale:) loads ICU's locale and number
+    /// data for the decimal separator, 2.5 MB of resident memory in every process that parses
+    /// a quantity (measured), and the agent parses its Node's capacity at start.
+    static func decimal(digits text: String) -> Decimal {
+        var significand = Decimal(0)
+        var fractionDigits = 0
+        var afterPoint = false
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                afterPoint = true
+                continue
+            }
+            significand = significand * 10 + Decimal(Int(byte - UInt8(ascii: "0")))
+            if afterPoint { fractionDigits += 1 }
+        }
+        return Decimal(sign: .plus, exponent: -fractionDigits, significand: significand)
     }
 
     /// Letters from the suffix alphabet, then an optional sign and digits: the second group

@@ -85,4 +85,11 @@ import Testing
         let json = String(decoding: encodeJSON(resources), as: UTF8.self)
         #expect(json.contains("\"cpu\":\"0.25\""))
     }
+
+    /// The hand-written digits → Decimal conversion against Decimal(string:), which it replaced.
+    @Test(arguments: ["0", "1", "0.1", "1.5", "10.25", "007", "123456789012345678901234567890",
+                      "0.000000000000000000000000000001", "99999999999999999999999999999999999999.5", "3.14159265358979"])
+    func decimalDigitsMatchDecimalString(_ text: String) {
+        #expect(Quantity.decimal(digits: text) == Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")))
+    }
 }
