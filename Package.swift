@@ -65,8 +65,10 @@ let package = Package(
             dependencies: [
                 "BerthAPI", "BerthRuntime", "BerthClient", "CBerth", "CBerthNet",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The Kubernetes API server: storage (SQLite behind a revisioned key-value protocol),

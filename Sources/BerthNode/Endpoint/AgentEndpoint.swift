@@ -46,14 +46,14 @@ public struct AgentEndpoint: Sendable {
         // A write to a pipe whose reader is gone must fail with EPIPE, not kill the agent.
         // The shim resets every signal to default before running a workload.
         signal(SIGPIPE, SIG_IGN)
-        return Application(
-            router: router(),
+        return AgentApplication(
+            responder: router().buildResponder(),
             server: .http1WebSocketUpgrade(
                 webSocketRouter: webSocketRouter(),
                 configuration: .init(ws: .init(maxFrameSize: 1 << 20, autoPing: .enabled(timePeriod: .seconds(30))))),
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
-            logger: logger)
+            logger: logger,
+            onRunning: { channel in await onListening(channel.localAddress?.port ?? port) })
     }
 
     /// Serves until the task is cancelled. No signal handlers: a process that wants graceful
