@@ -4,7 +4,7 @@ ROOTFS := rootfs/busybox
 BUSYBOX := /bin/busybox
 APT_PACKAGES := busybox-static libseccomp-dev libcap-dev crun iproute2 nftables python3-kubernetes
 
-.PHONY: all deps build release rootfs demo test bench clean-rootfs
+.PHONY: all deps build release rootfs demo test bench bench-cluster clean-rootfs
 
 all: build
 
@@ -53,3 +53,9 @@ demo: build
 bench: deps rootfs
 	$(SWIFT) build -c release
 	$(SWIFT) run -c release berth-bench runtime
+
+# berth server + berth agent: 100 pods one by one and at once, with the Swift runtime linked
+# statically as a deployment would (smaller resident memory; see README, Benchmarks).
+bench-cluster: deps rootfs
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-static
+	.build-static/release/berth-bench cluster
