@@ -152,6 +152,21 @@ import Testing
         #expect(killing?["message"] == .string("Stopping container app"))
     }
 
+    /// The final delete (grace 0) is retried until the API takes it: nothing else would end
+    /// the deletion, and `kubectl delete` waits for the object to go.
+    @Test func aFailedFinalDeleteIsRetried() async throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let agent = makeAgent()
+        let task = Task { try await agent.run() }
+        defer { task.cancel() }
+        _ = try await api.create(Self.pod("web", grace: 1), in: .pods(namespace: "default"))
+        #expect(await poll { fake.isRunning("app") })
+        api.failNextFinalDeletes(2)
+        _ = try await api.delete(.pods(namespace: "default", name: "web"), options: DeleteOptions(gracePeriodSeconds: 1))
+        #expect(await poll { api.pod("default", "web") == nil })
+        #expect(api.writes("DELETE", "/api/v1/namespaces/default/pods/web").count == 4, "1 graceful + 2 failed + 1 final")
+    }
+
     @Test func podsTheAPINoLongerHasAreRemovedOnRestart() async throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         // A pod an earlier agent ran, deleted from the API while no agent watched.

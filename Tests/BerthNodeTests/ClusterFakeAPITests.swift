@@ -24,6 +24,9 @@ final class FakeClusterAPI: ClusterAPI, @unchecked Sendable {
     private var log: [Write] = []
     /// Delay added to every status patch (to pile up snapshots behind a slow server).
     var statusPatchDelay: Duration = .zero
+    /// How many of the next grace-0 deletes fail with 503 (a server that is briefly away).
+    private var failingFinalDeletes = 0
+    func failNextFinalDeletes(_ count: Int) { lock.withLock { failingFinalDeletes = count } }
 
     var writes: [Write] { lock.withLock { log } }
     func writes(_ verb: String, _ path: String) -> [Write] { writes.filter { $0.verb == verb && $0.path == path } }
@@ -125,6 +128,10 @@ final class FakeClusterAPI: ClusterAPI, @unchecked Sendable {
     func delete(_ ref: ResourceRef, options: DeleteOptions?) async throws(KubeError) -> JSONValue {
         try locked { () throws(KubeError) -> JSONValue in
             log.append(Write(verb: "DELETE", path: ref.path, body: options.flatMap { try? encodeObject($0) }))
+            if options?.gracePeriodSeconds == 0, failingFinalDeletes > 0 {
+                failingFinalDeletes -= 1
+                throw KubeError(code: 503, reason: "ServiceUnavailable", message: "the server is shutting down")
+            }
             guard var current = objects[key(ref)] else { throw notFound(ref) }
             if let uid = options?.preconditions?.uid, uid != current["metadata"]?["uid"]?.stringValue {
                 throw KubeError(code: 409, reason: "Conflict", message: "Precondition failed: UID")

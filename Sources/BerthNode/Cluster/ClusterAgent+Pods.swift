@@ -77,17 +77,31 @@ extension ClusterAgent {
         }
         await statusManager.forget(uid: uid)
         if deleteFromAPI {
-            do {
-                _ = try await api.delete(.pods(namespace: namespace, name: name),
-                                         options: DeleteOptions(gracePeriodSeconds: 0, preconditions: .init(uid: uid)))
-            } catch where error.isNotFound || error.isConflict {
-                // Already gone, or replaced by a new pod of the same name: nothing of ours is left.
-            } catch {
-                logger.warning("pod deletion not finalized", metadata: ["pod": "\(namespace)/\(name)", "error": "\(error)"])
+            // As the kubelet's status manager, retry until the API has it: nothing else would
+            // finish the deletion, and `kubectl delete` waits for it.
+            var retryIn = Duration.milliseconds(200)
+            while await !finalDelete(namespace: namespace, name: name, uid: uid), !Task.isCancelled {
+                try? await Task.sleep(for: retryIn)
+                retryIn = min(retryIn * 2, .seconds(10))
             }
         }
         logger.info("pod removed", metadata: ["pod": "\(namespace)/\(name)", "uid": "\(uid)"])
         forgetPod(uid: uid, key: "\(namespace)/\(name)")
+    }
+
+    /// Deletes the pod object for good (grace 0, only if it is still this UID). True when that is
+    /// done or moot (gone, or replaced by a new pod of the same name); false to retry.
+    private func finalDelete(namespace: String, name: String, uid: String) async -> Bool {
+        do {
+            _ = try await api.delete(.pods(namespace: namespace, name: name),
+                                     options: DeleteOptions(gracePeriodSeconds: 0, preconditions: .init(uid: uid)))
+            return true
+        } catch where error.isNotFound || error.isConflict {
+            return true
+        } catch {
+            logger.warning("pod deletion not finalized, retrying", metadata: ["pod": "\(namespace)/\(name)", "error": "\(error)"])
+            return false
+        }
     }
 
     func forgetPod(uid: String, key: String) {
