@@ -1,3 +1,4 @@
+import ArgumentParser
 import BerthRuntime
 import Foundation
 
@@ -43,5 +44,33 @@ enum BenchError: Error, CustomStringConvertible {
         case .interrupted:
             return "interrupted"
         }
+    }
+}
+
+/// A prepared scenario of `berth-bench`: it measures, then removes everything it made.
+protocol MeasuredScenario: Sendable {
+    func measure() async throws(BenchError) -> String
+    func cleanup() async
+}
+
+extension Bench: MeasuredScenario {}
+extension ClusterBench: MeasuredScenario {}
+
+/// Measures, always cleans up (also after a failure or Ctrl-C), then prints the report; on a
+/// failure prints the error and exits 1 (130 after Ctrl-C).
+func measureAndReport(_ scenario: some MeasuredScenario) async throws {
+    let outcome: Result<String, BenchError>
+    do throws(BenchError) {
+        outcome = .success(try await scenario.measure())
+    } catch {
+        outcome = .failure(error)
+    }
+    await scenario.cleanup()
+    switch outcome {
+    case .success(let report):
+        print(report)
+    case .failure(let error):
+        FileHandle.standardError.write(Data("berth-bench: \(error)\n".utf8))
+        throw ExitCode(error.isInterrupt ? 130 : 1)
     }
 }

@@ -71,21 +71,7 @@ struct ClusterBenchmark: AsyncParsableCommand {
     func run() async throws {
         let interruption = Interruption()
         interruption.install()
-        let bench = try ClusterBench.prepare(options: self, interruption: interruption)
-        let outcome: Result<String, BenchError>
-        do throws(BenchError) {
-            outcome = .success(try await bench.measure())
-        } catch {
-            outcome = .failure(error)
-        }
-        await bench.cleanup()
-        switch outcome {
-        case .success(let report):
-            print(report)
-        case .failure(let error):
-            FileHandle.standardError.write(Data("berth-bench: \(error)\n".utf8))
-            throw ExitCode(error.isInterrupt ? 130 : 1)
-        }
+        try await measureAndReport(try ClusterBench.prepare(options: self, interruption: interruption))
     }
 
     /// The pod's manifest as JSON, named `name` and labelled with the run's tag.

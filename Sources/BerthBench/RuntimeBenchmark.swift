@@ -53,21 +53,7 @@ struct RuntimeBenchmark: AsyncParsableCommand {
     func run() async throws {
         let interruption = Interruption()
         interruption.install()
-        let bench = try Bench.prepare(options: self, interruption: interruption)
-        let outcome: Result<String, BenchError>
-        do throws(BenchError) {
-            outcome = .success(try await bench.measure())
-        } catch {
-            outcome = .failure(error)
-        }
-        await bench.cleanup()
-        switch outcome {
-        case .success(let table):
-            print(table)
-        case .failure(let error):
-            FileHandle.standardError.write(Data("berth-bench: \(error)\n".utf8))
-            throw ExitCode(error.isInterrupt ? 130 : 1)
-        }
+        try await measureAndReport(try Bench.prepare(options: self, interruption: interruption))
     }
 }
 
