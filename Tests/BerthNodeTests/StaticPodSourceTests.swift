@@ -5,13 +5,16 @@ import Testing
 @testable import BerthNode
 
 /// The static pod directory: manifests in a temp dir.
-@Suite struct StaticPodSourceTests {
+/// A class so that `deinit` removes the directory after every test, whatever the test did.
+@Suite final class StaticPodSourceTests {
     let directory: String
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.path + "/berth-static-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
+
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
 
     func write(_ name: String, _ text: String) throws {
         try text.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
