@@ -247,3 +247,12 @@ struct KubectlRunner: Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 }
+
+/// "real kubectl" skips where kubectl is missing; this turns that into a failure, so that CI
+/// cannot pass by skipping it.
+@Suite struct KubectlPrerequisite {
+    @Test func kubectlIsPresent() {
+        #expect(FileManager.default.isExecutableFile(atPath: KubectlRunner.binary),
+                "the real-kubectl tests need kubectl 1.32 at \(KubectlRunner.binary)")
+    }
+}

@@ -159,3 +159,14 @@ struct ProbeRuntimeTests {
         return stat(path, &st) == 0 ? UInt64(st.st_ino) : nil
     }
 }
+
+/// The suites gated on root, berth-shim and kubectl skip where those are missing; this turns a
+/// skip into a failure, so that CI (root, after `make test` built everything) cannot pass by
+/// skipping them.
+@Suite struct NodeTestPrerequisites {
+    @Test func rootShimAndKubectlArePresent() {
+        #expect(canRun, "ProbeRuntimeTests need root and a built berth-shim (swift build)")
+        #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/kubectl"),
+                "EndpointKubectlTests need kubectl 1.32 at /usr/bin/kubectl")
+    }
+}

@@ -120,3 +120,13 @@ struct PauseSandboxTests {
         #expect(runtime.listPodSandboxes().isEmpty)
     }
 }
+
+/// The suites gated on root, berth-shim and python3 skip where those are missing; this turns a
+/// skip into a failure, so that CI (root, after `make test`) cannot pass by skipping them.
+@Suite struct RuntimeTestPrerequisites {
+    @Test func rootShimAndPythonArePresent() {
+        #expect(canRunShim, "PauseSandboxTests need root and a built berth-shim (swift build)")
+        #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"),
+                "CgroupV1RealTests' child process test needs /usr/bin/python3 (make deps installs it)")
+    }
+}
