@@ -6,9 +6,9 @@ import Glibc
 /// host's ext4, per container start) and `FileManager.removeItem` stats every entry. The run
 /// directory is volatile (`/run` is a tmpfs by default; its state dies with the boot), so
 /// an fsync buys no durability.
-enum FileTree {
+package enum FileTree {
     /// Creates or truncates `path` (no fsync) and writes `bytes`.
-    static func writeUnsynced(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(RuntimeError) {
+    package static func writeUnsynced(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(RuntimeError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw .system(operation: "create", path: path, errno: lastErrno()) }
         defer { close(fd) }
@@ -25,7 +25,7 @@ enum FileTree {
 
     /// Writes `bytes` to a sibling temp file and renames it over `path`, so that a reader sees
     /// the old or the new content, never a partial file.
-    static func replaceUnsynced(_ bytes: [UInt8], at path: String) throws(RuntimeError) {
+    package static func replaceUnsynced(_ bytes: [UInt8], at path: String) throws(RuntimeError) {
         try writeUnsynced(bytes, to: path + ".tmp")
         guard rename(path + ".tmp", path) == 0 else {
             throw .system(operation: "rename", path: path, errno: lastErrno())

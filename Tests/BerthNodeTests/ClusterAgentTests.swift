@@ -173,6 +173,7 @@ import Testing
         let store = PodStore(runDirectory: settings.paths.runDirectory)
         var stale = Self.pod("old")
         stale.metadata.uid = "stale-uid"
+        try store.setOwner(uid: "stale-uid", pid: 1)
         try store.save(stale)
         let sandbox = fake.seedSandbox(uid: "stale-uid", name: "old")
         _ = fake.seedContainer(sandboxID: sandbox, name: "app", attempt: 0)

@@ -1,4 +1,5 @@
 import BerthAPI
+import BerthRuntime
 import Foundation
 
 /// The pods this node knows, one directory per pod UID under `<run>/pods`: `pod.json` (the
@@ -12,14 +13,16 @@ public struct PodStore: Sendable {
 
     func podDirectory(_ uid: String) -> String { directory + "/" + uid }
 
-    public func save(_ pod: Pod) throws {
+    /// Replaces the pod's `pod.json`. The pod's directory must exist (`setOwner` makes it):
+    /// a status write that lands after the pod was removed must not bring its record back.
+    public func save(_ pod: Pod) throws(PodStoreError) {
         guard let uid = pod.metadata.uid else { return }
-        let dir = podDirectory(uid)
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let data = encodeJSON(pod, pretty: true)
-        try data.write(to: URL(fileURLWithPath: dir + "/pod.json.tmp"))
-        guard rename(dir + "/pod.json.tmp", dir + "/pod.json") == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: dir + "/pod.json"])
+        let path = podDirectory(uid) + "/pod.json"
+        do {
+            try FileTree.replaceUnsynced([UInt8](encodeJSON(pod, pretty: true)), at: path)
+        } catch {
+            if case .system(_, _, ENOENT) = error { throw .recordRemoved(uid: uid) }
+            throw .write(error)
         }
     }
 
@@ -69,5 +72,18 @@ public struct PodStore: Sendable {
     public func deletionRequest(uid: String) -> Double?? {
         guard let text = try? String(contentsOfFile: podDirectory(uid) + "/delete", encoding: .utf8) else { return nil }
         return .some(Double(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+}
+
+public enum PodStoreError: Error, CustomStringConvertible, Sendable {
+    /// The pod's directory is gone: the pod (or the node's run directory) was removed.
+    case recordRemoved(uid: String)
+    case write(RuntimeError)
+
+    public var description: String {
+        switch self {
+        case .recordRemoved(let uid): "the record of pod \(uid) was removed"
+        case .write(let error): "\(error)"
+        }
     }
 }

@@ -58,6 +58,10 @@ final class StatusWriter: @unchecked Sendable {
             statuses[uid] = status
             pod.status = status
             do { try store.save(pod) } catch {
+                if case .recordRemoved = error {
+                    logger.debug("status not written: pod removed", metadata: ["uid": "\(uid)"])
+                    continue
+                }
                 logger.warning("status not written", metadata: ["pod": "\(entry.snapshot.namespace)/\(entry.snapshot.name)",
                                                                 "error": "\(error)"])
             }
