@@ -104,6 +104,27 @@ public actor PodWorker {
             // In a task of its own, for the reason `createAndStart` is (see there).
             guard await Task(operation: { await self.createSandbox() }).value else { return finish() }
         }
+        // The init phase runs in a task of its own too: this task then only waits, for as long
+        // as the pod runs, and keeps none of the memory the init phase needed (see createAndStart).
+        let sidecars = await Task(operation: { await self.runInitContainers() }).value
+        if lifecycle == .syncing && !initContainersFailed() {
+            initialized = true
+            publish()
+            await withTaskGroup(of: Void.self) { group in
+                for planned in plan.containers {
+                    group.addTask { await self.supervise(planned, started: nil) }
+                }
+            }
+        }
+        if lifecycle == .terminating { await appsStopped.wait() }
+        await stopSidecars()
+        for task in sidecars { await task.value }
+        return finish()
+    }
+
+    /// Init containers one by one to completion; native sidecars started in order, each
+    /// supervised by one of the tasks returned.
+    private func runInitContainers() async -> [Task<Void, Never>] {
         var sidecars: [Task<Void, Never>] = []
         for planned in plan.initContainers {
             if lifecycle != .syncing { break }
@@ -126,24 +147,15 @@ public actor PodWorker {
                 break
             }
         }
-        let initFailed = plan.initContainers.contains { planned in
+        return sidecars
+    }
+
+    private func initContainersFailed() -> Bool {
+        plan.initContainers.contains { planned in
             guard planned.role == .initContainer, let track = tracks[planned.name] else { return false }
             if case .terminated(let exit) = track.state { return exit.exitCode != 0 }
             return !track.finished
         }
-        if lifecycle == .syncing && !initFailed {
-            initialized = true
-            publish()
-            await withTaskGroup(of: Void.self) { group in
-                for planned in plan.containers {
-                    group.addTask { await self.supervise(planned, started: nil) }
-                }
-            }
-        }
-        if lifecycle == .terminating { await appsStopped.wait() }
-        await stopSidecars()
-        for task in sidecars { await task.value }
-        return finish()
     }
 
     private func isAdoptedSuccess(_ name: String) -> Bool {
