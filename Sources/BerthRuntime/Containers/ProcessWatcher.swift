@@ -3,11 +3,9 @@ import Dispatch
 import Foundation
 
 /// Waits for processes to end without a thread per process: each wait is a pidfd watched by
-/// a dispatch read source (epoll underneath). A process that is our child is reaped here,
-/// by its own pidfd, so no other place ever calls waitpid for it.
+/// `Readiness` (epoll underneath). A process that is our child is reaped here, by its own
+/// pidfd, so no other place ever calls waitpid for it.
 public enum ProcessWatcher {
-    private static let queue = DispatchQueue(label: "berth.process-watcher")
-
     /// Suspends until `pid` has exited. Returns its exit status (code, or 128+signal) when it was
     /// our child, nil when it was not (someone else reaps it) or it was already gone.
     public static func waitForExit(pid: Int32) async -> Int32? {
@@ -23,50 +21,41 @@ public enum ProcessWatcher {
         }
     }
 
-    /// Calls `handler` once, on the watcher's serial queue, when the process has exited, with
-    /// its status if it was our child (reaped here). Takes ownership of the pidfd.
+    /// Calls `handler` once, on `Readiness.shared.queue`, when the process has exited, with its
+    /// status if it was our child (reaped here). Takes ownership of the pidfd.
     public static func onExit(pidfd: Int32, handler: @escaping @Sendable (Int32?) -> Void) {
-        let source = DispatchSource.makeReadSource(fileDescriptor: pidfd, queue: queue)
-        let resumed = ResumeOnce()
-        source.setEventHandler {
-            guard resumed.claim() else { return }
-            source.cancel()
+        let reap: @Sendable () -> Void = {
             var status: Int32 = 0
-            let reaped = berth_pidfd_wait(pidfd, 1, &status)
+            let reaped = berth_pidfd_wait(pidfd, 0, &status)
+            close(pidfd)
             handler(reaped == 1 ? status : nil)
         }
-        source.setCancelHandler { close(pidfd) }
-        source.resume()
+        guard Readiness.shared.onReadable(pidfd, reap) == nil else { return }
+        // Not watchable (no epoll): a blocking wait on a thread of its own.
+        Thread.detachNewThread(reap)
     }
 
     /// Suspends until the process behind `pidfd` has exited or `timeout` has passed; true if it
-    /// exited. The caller keeps the pidfd (the wait uses a duplicate), and nothing is reaped:
+    /// exited. The caller keeps the pidfd (open until this returns), and nothing is reaped:
     /// for processes that are not our children, such as a container whose parent is its shim.
     public static func exited(pidfd: Int32, within timeout: Duration) async -> Bool {
-        let watched = fcntl(pidfd, F_DUPFD_CLOEXEC, 0)
-        guard watched >= 0 else { return false }
+        let readiness = Readiness.shared
         return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            let source = DispatchSource.makeReadSource(fileDescriptor: watched, queue: queue)
-            let timer = DispatchSource.makeTimerSource(queue: queue)
-            let resumed = ResumeOnce()
-            source.setEventHandler {
-                guard resumed.claim() else { return }
-                source.cancel()
-                timer.cancel()
-                continuation.resume(returning: true)
-            }
-            source.setCancelHandler { close(watched) }
-            timer.setEventHandler {
-                guard resumed.claim() else { return }
-                source.cancel()
-                timer.cancel()
-                continuation.resume(returning: false)
+            guard let token = readiness.onReadable(pidfd, { continuation.resume(returning: true) }) else {
+                // Not watchable: poll the pidfd on a thread of its own.
+                Thread.detachNewThread { continuation.resume(returning: pollExited(pidfd: pidfd, within: timeout)) }
+                return
             }
             let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-            timer.schedule(deadline: .now() + .nanoseconds(Int(max(0, nanoseconds))))
-            source.resume()
-            timer.resume()
+            readiness.queue.asyncAfter(deadline: .now() + .nanoseconds(Int(max(0, nanoseconds)))) {
+                if readiness.cancel(token) { continuation.resume(returning: false) }
+            }
         }
+    }
+
+    private static func pollExited(pidfd: Int32, within timeout: Duration) -> Bool {
+        let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+        return berth_pidfd_poll(pidfd, Int32(clamping: milliseconds)) == 1
     }
 
     /// True while `pid` exists (also as a zombie nobody reaped yet).
@@ -100,18 +89,5 @@ final class ExitWait: @unchecked Sendable {
             }
             if let done { continuation.resume(returning: done) }
         }
-    }
-}
-
-/// Guards a continuation that more than one event handler invocation could try to resume.
-final class ResumeOnce: @unchecked Sendable {
-    private let lock = NSLock()
-    private var claimed = false
-    func claim() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if claimed { return false }
-        claimed = true
-        return true
     }
 }

@@ -99,27 +99,43 @@ public struct ShimLauncher: Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static let readQueue = DispatchQueue(label: "berth.shim-report")
-
-    /// Reads a pipe to EOF without holding a thread while the shim works: a dispatch read
-    /// source (epoll) wakes a serial queue when there is data. A blocking read held one of
-    /// dispatch's worker threads, which Swift's global executor shares, for as long as the shim
-    /// took; with a few pods starting at once every worker sat in `read` and nothing else in
-    /// the agent ran until a shim answered. Takes ownership of `fd` (closes it).
+    /// Reads a pipe to EOF without holding a thread while the shim works: `Readiness` (epoll)
+    /// runs the read when there is data. A blocking read held one of dispatch's worker threads,
+    /// which Swift's global executor shares, for as long as the shim took; with a few pods
+    /// starting at once every worker sat in `read` and nothing else in the agent ran until a
+    /// shim answered. Takes ownership of `fd` (closes it).
     static func readAll(fd: Int32) async -> String {
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         return await withCheckedContinuation { continuation in
-            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: readQueue)
-            let bytes = ReportBytes()  // only touched on readQueue
-            source.setEventHandler {
-                if bytes.drain(fd) { source.cancel() }
-            }
-            source.setCancelHandler {
-                close(fd)
-                continuation.resume(returning: String(decoding: bytes.data, as: UTF8.self))
-            }
-            source.resume()
+            ReportReader(fd: fd) { continuation.resume(returning: String(decoding: $0, as: UTF8.self)) }.arm()
         }
+    }
+}
+
+/// Reads a shim's report pipe whenever it is readable until EOF, then closes it and hands
+/// over what came. Only one read runs at a time: the next wait is armed after a read.
+private final class ReportReader: @unchecked Sendable {
+    private let fd: Int32
+    private let done: @Sendable ([UInt8]) -> Void
+    private let bytes = ReportBytes()
+
+    init(fd: Int32, done: @escaping @Sendable ([UInt8]) -> Void) {
+        self.fd = fd
+        self.done = done
+    }
+
+    func arm() {
+        if Readiness.shared.onReadable(fd, { self.readable() }) == nil {
+            // Not watchable: read it blocking on a thread of its own.
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+            Thread.detachNewThread { self.readable() }
+        }
+    }
+
+    private func readable() {
+        guard bytes.drain(fd) else { return arm() }
+        close(fd)
+        done(bytes.data)
     }
 }
 

@@ -26,6 +26,15 @@ int berth_pidfd_send_signal(int pidfd, int sig);
 int berth_pidfd_wait(int pidfd, int nohang, int *status);
 /* 1 if a pidfd is readable (process exited), 0 on timeout, -errno on failure. */
 int berth_pidfd_poll(int pidfd, int timeout_ms);
+/* epoll for Readiness, with a 64-bit token per registration instead of the packed
+ * struct epoll_event (which Swift's Glibc module does not import). */
+int berth_epoll_create(void);
+/* EPOLL_CTL_ADD of `fd` for EPOLLIN | EPOLLONESHOT carrying `token`. */
+int berth_epoll_add_readable(int epfd, int fd, unsigned long long token);
+int berth_epoll_remove(int epfd, int fd);
+/* epoll_wait; the tokens of up to `max` ready registrations go to `tokens`; returns their
+ * count (0 after EINTR). */
+int berth_epoll_wait(int epfd, unsigned long long *tokens, int max, int timeout_ms);
 int berth_set_child_subreaper(void);
 /* umount2(path, MNT_DETACH) */
 int berth_umount_detach(const char *path);
