@@ -184,6 +184,49 @@ import Testing
         #expect(fake.callNames.contains("removeSandbox \(sandbox)"))
     }
 
+    /// Orphans whose apps ignore SIGTERM: each waits out its grace period, all at the same time.
+    func seedOrphans(_ names: [String], grace: Int64) throws {
+        let store = PodStore(runDirectory: settings.paths.runDirectory)
+        for name in names {
+            var orphan = Self.pod(name, grace: grace)
+            orphan.metadata.uid = "uid-\(name)"
+            try store.setOwner(uid: "uid-\(name)", pid: 1)
+            try store.save(orphan)
+            let sandbox = fake.seedSandbox(uid: "uid-\(name)", name: name)
+            _ = fake.seedContainer(sandboxID: sandbox, name: "app", attempt: 0, behaviour: .ignoresTerm)
+        }
+    }
+
+    @Test func orphansAreRemovedConcurrently() async throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try seedOrphans(["a", "b"], grace: 1)
+        let agent = makeAgent()
+        let task = Task { try await agent.run() }
+        defer { task.cancel() }
+        #expect(await poll { fake.listPodSandboxes().isEmpty })
+        // Serially it would be stop, kill, stop, kill.
+        let stopsAndKills = fake.callNames.filter { $0.hasPrefix("stop") || $0.hasPrefix("kill") }
+        #expect(stopsAndKills.filter { $0.hasPrefix("kill") }.count == 2)
+        #expect(stopsAndKills.prefix(2).allSatisfy { $0.hasPrefix("stop") }, "both grace periods ran together: \(stopsAndKills)")
+    }
+
+    @Test func stoppingTheAgentDoesNotWaitForOrphansGracePeriods() async throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try seedOrphans(["c"], grace: 300)
+        let agent = makeAgent()
+        let task = Task { try await agent.run() }
+        #expect(await poll { fake.callNames.contains { $0.hasPrefix("stop") } })
+        task.cancel()
+        let stoppedFirst = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { _ = try? await task.value; return true }
+            group.addTask { try? await Task.sleep(for: .seconds(20)); return false }
+            defer { group.cancelAll() }
+            return await group.next() ?? false
+        }
+        #expect(stoppedFirst, "the agent stopped although a pod was still in its 300 s grace period")
+        #expect(PodStore(runDirectory: settings.paths.runDirectory).load(uid: "uid-c") != nil, "the next agent removes it")
+    }
+
     @Test func staticPodGetsAMirrorThatComesBackWhenDeleted() async throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let manifests = root + "/manifests"

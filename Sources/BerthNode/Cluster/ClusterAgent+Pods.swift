@@ -111,21 +111,32 @@ extension ClusterAgent {
     }
 
     /// After the first list: pods this node holds that the API no longer has were deleted while
-    /// no agent watched; stop and remove them. Static pods and pods another live berth process
-    /// owns (`berth run`) are not ours to judge.
+    /// no agent watched; stop and remove them, all at once (each waits out its grace period).
+    /// Static pods and pods another live berth process owns (`berth run`) are not ours to judge.
     func removeOrphans() async {
         guard let informer else { return }
         let known = Set(await informer.objects.compactMap(\.metadata.uid))
+        var orphans: [Pod] = []
         for pod in agent.store.list() {
             guard let uid = pod.metadata.uid, !known.contains(uid), apiPods[uid] == nil,
                   pod.metadata.annotations?["berth.dev/manifest"] == nil else { continue }
             if let owner = agent.store.liveOwner(uid: uid), owner != getpid() { continue }
-            logger.info("removing pod the API no longer has", metadata: ["pod": "\(pod.metadata.namespace ?? "")/\(pod.metadata.name ?? "")", "uid": "\(uid)"])
-            if await agent.podUIDs.contains(uid) {
-                await agent.terminate(uid: uid, remove: true)
-            } else {
-                await agent.removeOrphan(pod)
+            orphans.append(pod)
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for pod in orphans {
+                group.addTask { await self.removeOrphan(pod) }
             }
+        }
+    }
+
+    private func removeOrphan(_ pod: Pod) async {
+        guard let uid = pod.metadata.uid else { return }
+        logger.info("removing pod the API no longer has", metadata: ["pod": "\(pod.metadata.namespace ?? "")/\(pod.metadata.name ?? "")", "uid": "\(uid)"])
+        if await agent.podUIDs.contains(uid) {
+            await agent.terminate(uid: uid, remove: true)
+        } else {
+            await agent.removeOrphan(pod)
         }
     }
 

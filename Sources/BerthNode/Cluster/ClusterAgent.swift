@@ -97,7 +97,10 @@ public actor ClusterAgent {
             group.addTask { await informer.run() }
             group.addTask {
                 await informer.waitUntilSynced()
-                await self.removeOrphans()
+                // Not a child of this group: stopping the agent must not wait for pods being
+                // removed to use up their grace periods. Their records stay until removed, so
+                // the next agent finishes what this one did not.
+                Task { await self.removeOrphans() }
             }
             if let source = options.staticPods {
                 group.addTask { await self.syncStaticPods(source) }

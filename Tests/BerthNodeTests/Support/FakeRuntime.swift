@@ -120,7 +120,8 @@ final class FakeRuntime: ContainerRuntime, @unchecked Sendable {
     }
 
     /// A container left by an earlier agent: running (`exitCode` nil) or exited.
-    func seedContainer(sandboxID: String, name: String, attempt: Int, exitCode: Int32? = nil) -> String {
+    func seedContainer(sandboxID: String, name: String, attempt: Int, exitCode: Int32? = nil,
+                       behaviour: Behaviour = .runs) -> String {
         locked { state in
             let id = "\(name)-\(state.nextID)"
             state.nextID += 1
@@ -134,7 +135,7 @@ final class FakeRuntime: ContainerRuntime, @unchecked Sendable {
                 status.state = .running
                 status.pid = 4242
             }
-            state.containers[id] = Record(status: status, behaviour: .runs)
+            state.containers[id] = Record(status: status, behaviour: behaviour)
             state.order.append(id)
             return id
         }
