@@ -24,15 +24,16 @@ public enum ProcessWatcher {
     /// Calls `handler` once, on `Readiness.shared.queue`, when the process has exited, with its
     /// status if it was our child (reaped here). Takes ownership of the pidfd.
     public static func onExit(pidfd: Int32, handler: @escaping @Sendable (Int32?) -> Void) {
-        let reap: @Sendable () -> Void = {
+        let reap = { @Sendable (nohang: Int32) in
             var status: Int32 = 0
-            let reaped = berth_pidfd_wait(pidfd, 0, &status)
+            let reaped = berth_pidfd_wait(pidfd, nohang, &status)
             close(pidfd)
             handler(reaped == 1 ? status : nil)
         }
-        guard Readiness.shared.onReadable(pidfd, reap) == nil else { return }
+        // Readable: the process has exited, and a child of ours can be reaped without waiting.
+        guard Readiness.shared.onReadable(pidfd, { reap(1) }) == nil else { return }
         // Not watchable (no epoll): a blocking wait on a thread of its own.
-        Thread.detachNewThread(reap)
+        Thread.detachNewThread { reap(0) }
     }
 
     /// Suspends until the process behind `pidfd` has exited or `timeout` has passed; true if it
