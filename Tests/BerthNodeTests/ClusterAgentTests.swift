@@ -34,6 +34,21 @@ import Testing
         return ClusterAgent(client: api, nodeName: "n1", settings: settings, runtime: fake, endpointPort: 10250, options: options)
     }
 
+    /// Runs `body` while the agent runs, then stops the agent and waits until it has stopped,
+    /// so that nothing it does lands in the test's root after the test removed it.
+    func running(_ agent: ClusterAgent, _ body: () async throws -> Void) async throws {
+        let task = Task { try await agent.run() }
+        do {
+            try await body()
+        } catch {
+            task.cancel()
+            _ = try? await task.value
+            throw error
+        }
+        task.cancel()
+        _ = try? await task.value
+    }
+
     static func pod(_ name: String, grace: Int64 = 30, policy: String = "Always") -> Pod {
         Pod(metadata: ObjectMeta(name: name, namespace: "default"),
             spec: PodSpec(containers: [Container(name: "app", image: "busybox", command: ["sleep", "1000"])],
@@ -43,34 +58,34 @@ import Testing
     @Test func registersNodeAndLease() async throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let agent = makeAgent()
-        let task = Task { try await agent.run() }
-        defer { task.cancel() }
-        #expect(await poll { api.object(.leases(namespace: "kube-node-lease", name: "n1")) != nil })
+        try await running(agent) {
+            #expect(await poll { api.object(.leases(namespace: "kube-node-lease", name: "n1")) != nil })
 
-        let node = try decodeObject(Node.self, from: try #require(api.object(.nodes(name: "n1"))))
-        #expect(node.metadata.labels?["kubernetes.io/hostname"] == "n1")
-        #expect(node.metadata.labels?["kubernetes.io/os"] == "linux")
-        #expect(node.metadata.labels?["kubernetes.io/arch"] == "amd64")
-        let status = try #require(node.status)
-        #expect(status.capacity?["cpu"]?.string == "4")
-        #expect(status.capacity?["memory"]?.string == "8388608Ki")
-        #expect(status.capacity?["pods"]?.string == "110")
-        #expect(status.allocatable?["ephemeral-storage"] != nil)
-        #expect(status.addresses == [NodeAddress(type: "InternalIP", address: "127.0.0.1"), NodeAddress(type: "Hostname", address: "n1")])
-        #expect(status.daemonEndpoints?.kubeletEndpoint.port == 10250)
-        let ready = try #require(status.conditions?.first { $0.type == "Ready" })
-        #expect(ready.status == "True" && ready.reason == "KubeletReady" && ready.message == "kubelet is posting ready status")
-        #expect(Set(status.conditions?.filter { $0.status == "False" }.map(\.type) ?? []) == ["MemoryPressure", "DiskPressure", "PIDPressure"])
-        #expect(status.nodeInfo?.kubeletVersion == "v1.32.0-berth")
-        #expect(status.nodeInfo?.containerRuntimeVersion == "berth://0.1.0")
-        #expect(status.nodeInfo?.osImage == "Debian GNU/Linux 12 (bookworm)")
-        #expect(status.nodeInfo?.operatingSystem == "linux")
+            let node = try decodeObject(Node.self, from: try #require(api.object(.nodes(name: "n1"))))
+            #expect(node.metadata.labels?["kubernetes.io/hostname"] == "n1")
+            #expect(node.metadata.labels?["kubernetes.io/os"] == "linux")
+            #expect(node.metadata.labels?["kubernetes.io/arch"] == "amd64")
+            let status = try #require(node.status)
+            #expect(status.capacity?["cpu"]?.string == "4")
+            #expect(status.capacity?["memory"]?.string == "8388608Ki")
+            #expect(status.capacity?["pods"]?.string == "110")
+            #expect(status.allocatable?["ephemeral-storage"] != nil)
+            #expect(status.addresses == [NodeAddress(type: "InternalIP", address: "127.0.0.1"), NodeAddress(type: "Hostname", address: "n1")])
+            #expect(status.daemonEndpoints?.kubeletEndpoint.port == 10250)
+            let ready = try #require(status.conditions?.first { $0.type == "Ready" })
+            #expect(ready.status == "True" && ready.reason == "KubeletReady" && ready.message == "kubelet is posting ready status")
+            #expect(Set(status.conditions?.filter { $0.status == "False" }.map(\.type) ?? []) == ["MemoryPressure", "DiskPressure", "PIDPressure"])
+            #expect(status.nodeInfo?.kubeletVersion == "v1.32.0-berth")
+            #expect(status.nodeInfo?.containerRuntimeVersion == "berth://0.1.0")
+            #expect(status.nodeInfo?.osImage == "Debian GNU/Linux 12 (bookworm)")
+            #expect(status.nodeInfo?.operatingSystem == "linux")
 
-        let lease = try decodeObject(Lease.self, from: try #require(api.object(.leases(namespace: "kube-node-lease", name: "n1"))))
-        #expect(lease.spec?.holderIdentity == "n1")
-        #expect(lease.spec?.leaseDurationSeconds == 40)
-        let renew = try #require(lease.spec?.renewTime)
-        #expect(renew.count == "2026-01-02T03:04:05.123456Z".count && renew.hasSuffix("Z"))
+            let lease = try decodeObject(Lease.self, from: try #require(api.object(.leases(namespace: "kube-node-lease", name: "n1"))))
+            #expect(lease.spec?.holderIdentity == "n1")
+            #expect(lease.spec?.leaseDurationSeconds == 40)
+            let renew = try #require(lease.spec?.renewTime)
+            #expect(renew.count == "2026-01-02T03:04:05.123456Z".count && renew.hasSuffix("Z"))
+        }
     }
 
     @Test func reregistrationKeepsTheExistingNodeAndItsSpec() async throws {
@@ -78,78 +93,78 @@ import Testing
         _ = try await api.create(Node(metadata: ObjectMeta(name: "n1", labels: ["disk": "ssd"]), spec: NodeSpec(unschedulable: true)),
                                  in: .nodes())
         let agent = makeAgent()
-        let task = Task { try await agent.run() }
-        defer { task.cancel() }
-        #expect(await poll { api.object(.leases(namespace: "kube-node-lease", name: "n1")) != nil })
-        let node = try decodeObject(Node.self, from: try #require(api.object(.nodes(name: "n1"))))
-        #expect(node.metadata.labels?["disk"] == "ssd")
-        #expect(node.metadata.labels?["kubernetes.io/hostname"] == "n1")
-        #expect(node.spec?.unschedulable == true)
-        #expect(node.status?.conditions?.count == 4)
+        try await running(agent) {
+            #expect(await poll { api.object(.leases(namespace: "kube-node-lease", name: "n1")) != nil })
+            let node = try decodeObject(Node.self, from: try #require(api.object(.nodes(name: "n1"))))
+            #expect(node.metadata.labels?["disk"] == "ssd")
+            #expect(node.metadata.labels?["kubernetes.io/hostname"] == "n1")
+            #expect(node.spec?.unschedulable == true)
+            #expect(node.status?.conditions?.count == 4)
+        }
     }
 
     @Test func renewsLeaseAndHeartbeat() async throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let agent = makeAgent(heartbeat: .milliseconds(30))
-        let task = Task { try await agent.run() }
-        defer { task.cancel() }
-        let leasePath = ResourceRef.leases(namespace: "kube-node-lease", name: "n1").path
-        #expect(await poll { api.writes("PATCH", leasePath).count >= 3 })
-        #expect(await poll { api.writes("PATCH", "/api/v1/nodes/n1/status").count >= 3 })
-        let patches = api.writes("PATCH", leasePath).compactMap { $0.body?["spec"]?["renewTime"]?.stringValue }
-        #expect(Set(patches).count == patches.count)
+        try await running(agent) {
+            let leasePath = ResourceRef.leases(namespace: "kube-node-lease", name: "n1").path
+            #expect(await poll { api.writes("PATCH", leasePath).count >= 3 })
+            #expect(await poll { api.writes("PATCH", "/api/v1/nodes/n1/status").count >= 3 })
+            let patches = api.writes("PATCH", leasePath).compactMap { $0.body?["spec"]?["renewTime"]?.stringValue }
+            #expect(Set(patches).count == patches.count)
+        }
     }
 
     @Test func boundPodIsStartedAndItsStatusReported() async throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let agent = makeAgent()
-        let task = Task { try await agent.run() }
-        defer { task.cancel() }
-        let created = try await api.create(Self.pod("web"), in: .pods(namespace: "default"))
+        try await running(agent) {
+            let created = try await api.create(Self.pod("web"), in: .pods(namespace: "default"))
 
-        #expect(await poll { fake.callNames.contains("start app#0") })
-        #expect(await poll { api.pod("default", "web")?.status?.conditions?.contains { $0.type == "Ready" && $0.status == "True" } == true })
-        let status = try #require(api.pod("default", "web")?.status)
-        #expect(status.phase == "Running")
-        #expect(status.hostIP == "127.0.0.1" && status.podIP == "127.0.0.1")
-        #expect(status.podIPs == [PodIP(ip: "127.0.0.1")])
-        #expect(status.qosClass == "BestEffort")
-        let app = try #require(status.containerStatuses?.first)
-        #expect(app.ready && app.started == true && app.containerID?.hasPrefix("berth://") == true)
-        #expect(fake.callNames.first == "runSandbox web")
-        #expect(api.writes("PATCH", "/api/v1/namespaces/default/pods/web/status").allSatisfy {
-            $0.body?["metadata"]?["uid"]?.stringValue == created.metadata.uid
-        })
+            #expect(await poll { fake.callNames.contains("start app#0") })
+            #expect(await poll { api.pod("default", "web")?.status?.conditions?.contains { $0.type == "Ready" && $0.status == "True" } == true })
+            let status = try #require(api.pod("default", "web")?.status)
+            #expect(status.phase == "Running")
+            #expect(status.hostIP == "127.0.0.1" && status.podIP == "127.0.0.1")
+            #expect(status.podIPs == [PodIP(ip: "127.0.0.1")])
+            #expect(status.qosClass == "BestEffort")
+            let app = try #require(status.containerStatuses?.first)
+            #expect(app.ready && app.started == true && app.containerID?.hasPrefix("berth://") == true)
+            #expect(fake.callNames.first == "runSandbox web")
+            #expect(api.writes("PATCH", "/api/v1/namespaces/default/pods/web/status").allSatisfy {
+                $0.body?["metadata"]?["uid"]?.stringValue == created.metadata.uid
+            })
 
-        let reasons = { api.objects(under: "/api/v1/namespaces/default/events").compactMap { $0["reason"]?.stringValue } }
-        #expect(await poll { Set(reasons()).isSuperset(of: ["Pulled", "Created", "Started"]) })
-        let started = try #require(api.objects(under: "/api/v1/namespaces/default/events").first { $0["reason"] == .string("Started") })
-        #expect(started["message"] == .string("Started container app"))
-        #expect(started["involvedObject"]?["fieldPath"] == .string("spec.containers{app}"))
-        #expect(started["involvedObject"]?["uid"]?.stringValue == created.metadata.uid)
-        #expect(started["source"]?["component"] == .string("kubelet") && started["source"]?["host"] == .string("n1"))
+            let reasons = { api.objects(under: "/api/v1/namespaces/default/events").compactMap { $0["reason"]?.stringValue } }
+            #expect(await poll { Set(reasons()).isSuperset(of: ["Pulled", "Created", "Started"]) })
+            let started = try #require(api.objects(under: "/api/v1/namespaces/default/events").first { $0["reason"] == .string("Started") })
+            #expect(started["message"] == .string("Started container app"))
+            #expect(started["involvedObject"]?["fieldPath"] == .string("spec.containers{app}"))
+            #expect(started["involvedObject"]?["uid"]?.stringValue == created.metadata.uid)
+            #expect(started["source"]?["component"] == .string("kubelet") && started["source"]?["host"] == .string("n1"))
+        }
     }
 
     @Test func deletionStopsGracefullyThenFinalizesWithGraceZero() async throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let agent = makeAgent()
-        let task = Task { try await agent.run() }
-        defer { task.cancel() }
-        let created = try await api.create(Self.pod("web", grace: 20), in: .pods(namespace: "default"))
-        #expect(await poll { fake.isRunning("app") })
+        try await running(agent) {
+            let created = try await api.create(Self.pod("web", grace: 20), in: .pods(namespace: "default"))
+            #expect(await poll { fake.isRunning("app") })
 
-        _ = try await api.delete(.pods(namespace: "default", name: "web"), options: DeleteOptions(gracePeriodSeconds: 7))
-        #expect(await poll { api.pod("default", "web") == nil })
-        #expect(fake.stopGraces("app").first.map { $0 <= 7 && $0 > 6 } == true)
-        #expect(fake.callNames.contains { $0.hasPrefix("removeSandbox") })
-        let deletes = api.writes("DELETE", "/api/v1/namespaces/default/pods/web")
-        #expect(deletes.count == 2)
-        let final = try #require(deletes.last?.body)
-        #expect(final["gracePeriodSeconds"] == .int(0))
-        #expect(final["preconditions"]?["uid"]?.stringValue == created.metadata.uid)
-        #expect(await poll { await agent.agent.podUIDs.isEmpty })
-        let killing = api.objects(under: "/api/v1/namespaces/default/events").first { $0["reason"] == .string("Killing") }
-        #expect(killing?["message"] == .string("Stopping container app"))
+            _ = try await api.delete(.pods(namespace: "default", name: "web"), options: DeleteOptions(gracePeriodSeconds: 7))
+            #expect(await poll { api.pod("default", "web") == nil })
+            #expect(fake.stopGraces("app").first.map { $0 <= 7 && $0 > 6 } == true)
+            #expect(fake.callNames.contains { $0.hasPrefix("removeSandbox") })
+            let deletes = api.writes("DELETE", "/api/v1/namespaces/default/pods/web")
+            #expect(deletes.count == 2)
+            let final = try #require(deletes.last?.body)
+            #expect(final["gracePeriodSeconds"] == .int(0))
+            #expect(final["preconditions"]?["uid"]?.stringValue == created.metadata.uid)
+            #expect(await poll { await agent.agent.podUIDs.isEmpty })
+            let killing = api.objects(under: "/api/v1/namespaces/default/events").first { $0["reason"] == .string("Killing") }
+            #expect(killing?["message"] == .string("Stopping container app"))
+        }
     }
 
     /// The final delete (grace 0) is retried until the API takes it: nothing else would end
@@ -157,14 +172,14 @@ import Testing
     @Test func aFailedFinalDeleteIsRetried() async throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let agent = makeAgent()
-        let task = Task { try await agent.run() }
-        defer { task.cancel() }
-        _ = try await api.create(Self.pod("web", grace: 1), in: .pods(namespace: "default"))
-        #expect(await poll { fake.isRunning("app") })
-        api.failNextFinalDeletes(2)
-        _ = try await api.delete(.pods(namespace: "default", name: "web"), options: DeleteOptions(gracePeriodSeconds: 1))
-        #expect(await poll { api.pod("default", "web") == nil })
-        #expect(api.writes("DELETE", "/api/v1/namespaces/default/pods/web").count == 4, "1 graceful + 2 failed + 1 final")
+        try await running(agent) {
+            _ = try await api.create(Self.pod("web", grace: 1), in: .pods(namespace: "default"))
+            #expect(await poll { fake.isRunning("app") })
+            api.failNextFinalDeletes(2)
+            _ = try await api.delete(.pods(namespace: "default", name: "web"), options: DeleteOptions(gracePeriodSeconds: 1))
+            #expect(await poll { api.pod("default", "web") == nil })
+            #expect(api.writes("DELETE", "/api/v1/namespaces/default/pods/web").count == 4, "1 graceful + 2 failed + 1 final")
+        }
     }
 
     @Test func podsTheAPINoLongerHasAreRemovedOnRestart() async throws {
@@ -178,10 +193,10 @@ import Testing
         let sandbox = fake.seedSandbox(uid: "stale-uid", name: "old")
         _ = fake.seedContainer(sandboxID: sandbox, name: "app", attempt: 0)
         let agent = makeAgent()
-        let task = Task { try await agent.run() }
-        defer { task.cancel() }
-        #expect(await poll { store.load(uid: "stale-uid") == nil })
-        #expect(fake.callNames.contains("removeSandbox \(sandbox)"))
+        try await running(agent) {
+            #expect(await poll { store.load(uid: "stale-uid") == nil })
+            #expect(fake.callNames.contains("removeSandbox \(sandbox)"))
+        }
     }
 
     /// Orphans whose apps ignore SIGTERM: each waits out its grace period, all at the same time.
@@ -201,13 +216,13 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: root) }
         try seedOrphans(["a", "b"], grace: 1)
         let agent = makeAgent()
-        let task = Task { try await agent.run() }
-        defer { task.cancel() }
-        #expect(await poll { fake.listPodSandboxes().isEmpty })
-        // Serially it would be stop, kill, stop, kill.
-        let stopsAndKills = fake.callNames.filter { $0.hasPrefix("stop") || $0.hasPrefix("kill") }
-        #expect(stopsAndKills.filter { $0.hasPrefix("kill") }.count == 2)
-        #expect(stopsAndKills.prefix(2).allSatisfy { $0.hasPrefix("stop") }, "both grace periods ran together: \(stopsAndKills)")
+        try await running(agent) {
+            #expect(await poll { fake.listPodSandboxes().isEmpty })
+            // Serially it would be stop, kill, stop, kill.
+            let stopsAndKills = fake.callNames.filter { $0.hasPrefix("stop") || $0.hasPrefix("kill") }
+            #expect(stopsAndKills.filter { $0.hasPrefix("kill") }.count == 2)
+            #expect(stopsAndKills.prefix(2).allSatisfy { $0.hasPrefix("stop") }, "both grace periods ran together: \(stopsAndKills)")
+        }
     }
 
     @Test func stoppingTheAgentDoesNotWaitForOrphansGracePeriods() async throws {
@@ -239,17 +254,17 @@ import Testing
           containers: [{name: app, image: busybox, command: [sleep, "1000"]}]
         """.write(toFile: manifests + "/etcd.yaml", atomically: true, encoding: .utf8)
         let agent = makeAgent(staticDirectory: manifests)
-        let task = Task { try await agent.run() }
-        defer { task.cancel() }
+        try await running(agent) {
 
-        #expect(await poll { api.pod("kube-system", "etcd-n1")?.status?.phase == "Running" })
-        let mirror = try #require(api.pod("kube-system", "etcd-n1"))
-        #expect(mirror.metadata.annotations?["kubernetes.io/config.mirror"] != nil)
-        #expect(mirror.spec.nodeName == "n1")
-        _ = try await api.delete(.pods(namespace: "kube-system", name: "etcd-n1"), options: DeleteOptions(gracePeriodSeconds: 30))
-        #expect(await poll { api.pod("kube-system", "etcd-n1").map { $0.metadata.uid != mirror.metadata.uid && $0.metadata.deletionTimestamp == nil } == true })
-        #expect(await poll { api.pod("kube-system", "etcd-n1")?.status?.phase == "Running" })
-        #expect(fake.callNames.filter { $0.hasPrefix("runSandbox") }.count == 1)
-        #expect(fake.isRunning("app"))
+            #expect(await poll { api.pod("kube-system", "etcd-n1")?.status?.phase == "Running" })
+            let mirror = try #require(api.pod("kube-system", "etcd-n1"))
+            #expect(mirror.metadata.annotations?["kubernetes.io/config.mirror"] != nil)
+            #expect(mirror.spec.nodeName == "n1")
+            _ = try await api.delete(.pods(namespace: "kube-system", name: "etcd-n1"), options: DeleteOptions(gracePeriodSeconds: 30))
+            #expect(await poll { api.pod("kube-system", "etcd-n1").map { $0.metadata.uid != mirror.metadata.uid && $0.metadata.deletionTimestamp == nil } == true })
+            #expect(await poll { api.pod("kube-system", "etcd-n1")?.status?.phase == "Running" })
+            #expect(fake.callNames.filter { $0.hasPrefix("runSandbox") }.count == 1)
+            #expect(fake.isRunning("app"))
+        }
     }
 }
