@@ -69,6 +69,14 @@ let package = Package(
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            // Release builds link with lld and packed relative relocations (DT_RELR, glibc
+            // 2.36+): a position-independent berth carries ~140 000 relative relocations, which
+            // gold writes as 3.2 MB of RELA that the loader reads (and keeps resident) in every
+            // berth process; packed they take 27 KB. Agent RSS −5 MiB, measured (README).
+            linkerSettings: [
+                .unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
+                             .when(platforms: [.linux], configuration: .release)),
             ]
         ),
         // The Kubernetes API server: storage (SQLite behind a revisioned key-value protocol),
