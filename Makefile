@@ -18,8 +18,12 @@ deps:
 build: deps rootfs
 	$(SWIFT) build
 
+# Release builds link the Swift runtime statically, as a deployment would: smaller resident
+# memory and no dependency on the toolchain's libraries (README, Benchmarks).
+RELEASE := -c release --static-swift-stdlib
+
 release: deps rootfs
-	$(SWIFT) build -c release
+	$(SWIFT) build $(RELEASE)
 
 # The busybox image: Debian's static busybox and one symlink per applet.
 rootfs: $(ROOTFS)/bin/busybox
@@ -50,12 +54,9 @@ test: deps rootfs
 demo: build
 	.build/debug/berth run --rm -f examples/sidecar-pod.yaml
 
-bench: deps rootfs
-	$(SWIFT) build -c release
-	$(SWIFT) run -c release berth-bench runtime
+bench: release
+	.build/release/berth-bench runtime
 
-# berth server + berth agent: 100 pods one by one and at once, with the Swift runtime linked
-# statically as a deployment would (smaller resident memory; see README, Benchmarks).
-bench-cluster: deps rootfs
-	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-static
-	.build-static/release/berth-bench cluster
+# berth server + berth agent: 100 pods one by one and at once.
+bench-cluster: release
+	.build/release/berth-bench cluster
