@@ -50,7 +50,7 @@ public struct PodStore: Sendable {
 
     public func setOwner(uid: String, pid: Int32 = getpid()) throws {
         try FileManager.default.createDirectory(atPath: podDirectory(uid), withIntermediateDirectories: true)
-        try "\(pid)\n".write(toFile: podDirectory(uid) + "/owner", atomically: true, encoding: .utf8)
+        try FileTree.replaceUnsynced(Array("\(pid)\n".utf8), at: podDirectory(uid) + "/owner")
     }
 
     /// The PID of the live berth process that runs the pod, if there is one.
