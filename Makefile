@@ -2,7 +2,9 @@
 SWIFT ?= swift
 ROOTFS := rootfs/busybox
 BUSYBOX := /bin/busybox
-APT_PACKAGES := busybox-static libseccomp-dev libcap-dev crun iproute2 nftables python3-kubernetes
+# libsqlite3-dev: GRDB builds against the system SQLite; python3-kubernetes brings /usr/bin/python3.
+# kubectl comes with this kind of machine (it is not in Debian's archive); tests that need it say so.
+APT_PACKAGES := busybox-static libseccomp-dev libcap-dev libsqlite3-dev crun iproute2 nftables python3-kubernetes
 
 .PHONY: all deps build release rootfs demo test bench bench-cluster clean-rootfs
 
