@@ -55,6 +55,17 @@ final class BerthSide: @unchecked Sendable {
         }
     }
 
+    /// A container created and started in the sandbox (what a pod start does per container).
+    func createAndStart(sandboxID: String, config: ContainerConfig) async throws(BenchError) {
+        let id: String
+        do { id = try await runtime.createContainer(sandboxID: sandboxID, config: config) } catch {
+            throw .runtime(step: "createContainer", error: error)
+        }
+        do { try await runtime.startContainer(id) } catch {
+            throw .runtime(step: "startContainer", error: error)
+        }
+    }
+
     /// One iteration of scenario (a): create, start, wait for the exit, remove.
     func startToExit(sandboxID: String, config: ContainerConfig) async throws(BenchError) -> Double {
         let start = Monotonic.now()
@@ -91,13 +102,7 @@ final class BerthSide: @unchecked Sendable {
         do throws(BenchError) {
             for container in plan.containers {
                 guard let config = container.config else { continue }
-                let id: String
-                do { id = try await runtime.createContainer(sandboxID: sandboxID, config: config) } catch {
-                    throw .runtime(step: "createContainer", error: error)
-                }
-                do { try await runtime.startContainer(id) } catch {
-                    throw .runtime(step: "startContainer", error: error)
-                }
+                try await createAndStart(sandboxID: sandboxID, config: config)
             }
             elapsed = Monotonic.milliseconds(since: start)
             for status in runtime.listContainers(sandboxID: sandboxID) {

@@ -15,8 +15,9 @@ extension ClusterBench {
         var url: String?
         try await poll("berth server to listen", timeout: .seconds(60)) { () throws(BenchError) -> Bool in
             try process.checkAlive()
-            guard let range = process.log().range(of: #"http://[0-9.]+:[0-9]+"#, options: .regularExpression) else { return false }
-            url = String(process.log()[range])
+            let log = process.log()
+            guard let range = log.range(of: #"http://[0-9.]+:[0-9]+"#, options: .regularExpression) else { return false }
+            url = String(log[range])
             return true
         }
         guard let url else { throw .cluster("berth server did not say where it listens") }
@@ -27,10 +28,9 @@ extension ClusterBench {
     /// `berth agent --server URL` with its state under the temp dir and its pods' cgroups under
     /// `berth-bench-<tag>` below this process's cgroups.
     func startAgent(server url: String) async throws(BenchError) {
-        let images = URL(fileURLWithPath: rootfs).deletingLastPathComponent().path
         let process = try ClusterProcess.start("agent", argv: [
             berthPath, "agent", "--server", url, "--node-name", nodeName, "--root", temp + "/agent",
-            "--listen", "127.0.0.1:0", "--cgroup-parent", cgroupName, "--images", images, "--log-level", options.logLevel,
+            "--listen", "127.0.0.1:0", "--cgroup-parent", cgroupName, "--images", imagesDirectory, "--log-level", options.logLevel,
         ], logPath: temp + "/agent.log", environment: options.processEnvironment)
         agent = process
         progress.note("agent: pid \(process.pid), node \(nodeName)")
@@ -141,7 +141,7 @@ extension ClusterBench {
         ((try? FileManager.default.contentsOfDirectory(atPath: agentPaths.sandboxesDirectory)) ?? []).count
     }
 
-    /// Calls `condition` until it holds; throws `.peer` naming `what` after `timeout`, and stops
+    /// Calls `condition` until it holds; throws `.cluster` naming `what` after `timeout`, and stops
     /// at a Ctrl-C or when the server or the agent died.
     func poll(_ what: String, timeout: Duration, every interval: Duration = .milliseconds(20),
               _ condition: () async throws(BenchError) -> Bool) async throws(BenchError) {

@@ -14,7 +14,10 @@ final class ClusterBench: @unchecked Sendable {
     let temp: String
     let tag: String
     let berthPath: String
+    let shimPath: String
     let rootfs: String
+    /// What the agent's `--images` names: the directory holding the rootfs.
+    let imagesDirectory: String
     let namespace = "default"
     let timeline = PodTimeline()
     /// The agent's runtime state, read (never changed) to date its steps, and used at cleanup
@@ -39,11 +42,12 @@ final class ClusterBench: @unchecked Sendable {
         self.tag = tag
         self.berthPath = berthPath
         self.rootfs = rootfs
+        shimPath = URL(fileURLWithPath: berthPath).deletingLastPathComponent().path + "/berth-shim"
+        imagesDirectory = URL(fileURLWithPath: rootfs).deletingLastPathComponent().path
         agentPaths = BerthPaths(root: temp + "/agent")
-        agentRuntime = LinuxRuntime(paths: agentPaths, images: ImageStore(rootfsDirectory: URL(fileURLWithPath: rootfs).deletingLastPathComponent().path),
+        agentRuntime = LinuxRuntime(paths: agentPaths, images: ImageStore(rootfsDirectory: imagesDirectory),
                                     cgroups: driver, cgroupParent: CgroupPath(components: ["berth-bench-\(tag)"]),
-                                    shimPath: URL(fileURLWithPath: berthPath).deletingLastPathComponent().path + "/berth-shim",
-                                    logger: Logger(label: "berth-bench"))
+                                    shimPath: shimPath, logger: Logger(label: "berth-bench"))
     }
 
     static func prepare(options: ClusterBenchmark, interruption: Interruption) throws(BenchError) -> ClusterBench {
@@ -82,7 +86,7 @@ final class ClusterBench: @unchecked Sendable {
         progress.note("berth-bench cluster: temp \(temp), node \(nodeName), cgroups \(cgroupName), berth \(berthPath)")
         if !options.skipFloor {
             let floor = try RuntimeFloor(temp: temp, rootfs: rootfs, cgroupName: cgroupName + "-floor",
-                                         shimPath: URL(fileURLWithPath: berthPath).deletingLastPathComponent().path + "/berth-shim",
+                                         shimPath: shimPath,
                                          pods: options.pods, podKind: options.pod)
             self.floor = floor
             if !options.skipOneByOne {
@@ -135,8 +139,7 @@ final class ClusterBench: @unchecked Sendable {
             report.atOnce = try await finishBatch("at once", names: names, samples: samples, cpuBefore: cpu, client: client)
         }
         watchTask?.cancel()
-        report.podman = try await PodmanPeer(options: options, temp: temp, rootfs: rootfs, progress: progress,
-                                             interruption: interruption).measure()
+        report.podman = PodmanPeer(options: options).reference()
         report.loadAfter = loadAverage()
         report.cleanup = await stopAndVerify()
         return report.render()

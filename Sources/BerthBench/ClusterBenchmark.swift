@@ -87,25 +87,4 @@ struct ClusterBenchmark: AsyncParsableCommand {
         }
         return #"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "\#(name)", \#(labels)}, "spec": {\#(spec)}}"#
     }
-
-    /// The same pod as YAML for `podman kube play`.
-    func podmanManifest(name: String, image: String) -> String {
-        let containers: String
-        switch pod {
-        case "sidecar":
-            containers = """
-                  initContainers:
-                    - {name: sidecar, image: \(image), command: [sleep, "3600"], restartPolicy: Always}
-                  containers:
-                    - {name: app, image: \(image), command: [sleep, "3600"]}
-                """
-        default:
-            containers = """
-                  containers:
-                    - {name: c1, image: \(image), command: [sleep, "3600"]}
-                    - {name: c2, image: \(image), command: [sleep, "3600"]}
-                """
-        }
-        return "apiVersion: v1\nkind: Pod\nmetadata: {name: \(name)}\nspec:\n" + containers + "\n"
-    }
 }

@@ -137,26 +137,4 @@ enum WallClock {
         guard stat(path, &st) == 0 else { return nil }
         return Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
     }
-
-    /// "2026-11-27T10:00:01.123456789Z" (the runtime's records) in nanoseconds since the epoch.
-    static func parse(_ text: String) -> Int64? {
-        let parts = text.split(separator: ".", maxSplits: 1)
-        let fields = (parts.first ?? "").split(whereSeparator: { "-T:Z".contains($0) }).compactMap { Int32($0) }
-        guard fields.count == 6 else { return nil }
-        var tm = tm()
-        tm.tm_year = fields[0] - 1900
-        tm.tm_mon = fields[1] - 1
-        tm.tm_mday = fields[2]
-        tm.tm_hour = fields[3]
-        tm.tm_min = fields[4]
-        tm.tm_sec = fields[5]
-        let seconds = Int64(timegm(&tm))
-        var nanos: Int64 = 0
-        if parts.count == 2 {
-            let digits = parts[1].prefix { $0.isNumber }
-            let padded = String(digits.prefix(9)).padding(toLength: 9, withPad: "0", startingAt: 0)
-            nanos = Int64(padded) ?? 0
-        }
-        return seconds * 1_000_000_000 + nanos
-    }
 }

@@ -1,3 +1,4 @@
+import BerthAPI
 import BerthRuntime
 import Foundation
 
@@ -32,7 +33,7 @@ struct PhaseTable: Sendable {
                 row[2] = wall(WallClock.mtime(paths.runDirectory + "/pods/" + uid + "/owner"))
                 if let sandbox = sandboxes[uid] {
                     row[3] = wall(WallClock.mtime(paths.sandboxDirectory(sandbox.id) + "/sandbox.json"))
-                    let starts = runtime.listContainers(sandboxID: sandbox.id).compactMap { $0.startedAt.flatMap(WallClock.parse) }.sorted()
+                    let starts = runtime.listContainers(sandboxID: sandbox.id).compactMap { $0.startedAt.flatMap(RFC3339.parse).map { Int64($0.timeIntervalSince1970 * 1e9) } }.sorted()
                     row[4] = wall(starts.first)
                     row[5] = wall(starts.count > 1 ? starts.last : nil)
                 }
@@ -87,7 +88,7 @@ struct ClusterReport: Sendable {
     var floorAtOnce: Samples?
     var oneByOne: BatchResult?
     var atOnce: BatchResult?
-    var podman: PodmanResult?
+    var podman: PodmanReference?
     var cleanup: CleanupResult?
 
     func render() -> String {

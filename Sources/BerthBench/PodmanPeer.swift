@@ -6,36 +6,26 @@ import Foundation
 /// measured in this run.
 struct PodmanPeer {
     let options: ClusterBenchmark
-    let temp: String
-    let rootfs: String
-    let progress: Progress
-    let interruption: Interruption
 
     /// `podman kube play` of a 2-container pod, measured 2026-11-27 on this kind of machine.
     static let reference = "582 ms [478–633]"
 
-    func measure() async throws(BenchError) -> PodmanResult {
-        guard options.podmanRuns > 0 else { return .reference(why: "--podman-runs 0") }
-        guard let podman = Spawn.which(options.podman) else { return .reference(why: "podman is not installed") }
+    func reference() -> PodmanReference {
+        guard options.podmanRuns > 0 else { return PodmanReference(why: "--podman-runs 0") }
+        guard let podman = Spawn.which(options.podman) else { return PodmanReference(why: "podman is not installed") }
         // Podman refuses this host's hybrid cgroup layout and, left to itself, would create
         // cgroups at the hierarchies' roots and a network in the root namespace; measuring it
         // without touching the host needs the private-namespace set-up `runtime` uses for crun.
-        return .reference(why: "\(podman) is installed, but its measurement is not implemented in this benchmark")
+        return PodmanReference(why: "\(podman) is installed, but its measurement is not implemented in this benchmark")
     }
 }
 
-enum PodmanResult: Sendable {
-    case measured(Samples)
-    case reference(why: String)
+/// The peer figure quoted in the report, and why it was not measured in the run.
+struct PodmanReference: Sendable {
+    let why: String
 
     func render() -> String {
-        switch self {
-        case .measured(let samples):
-            return "podman kube play of the same pod, measured in this run: median \(Table.ms(samples.median)) ms "
-                + "[\(Table.ms(samples.min))–\(Table.ms(samples.max))] over \(samples.values.count) runs"
-        case .reference(let why):
-            return "podman kube play of such a pod: \(PodmanPeer.reference) — NOT measured in this run (\(why)); "
-                + "the reference figure from issue 3, measured on this kind of machine. Kubernetes' SLO: p99 ≤ 5 s"
-        }
+        "podman kube play of such a pod: \(PodmanPeer.reference) — NOT measured in this run (\(why)); "
+            + "the reference figure from issue 3, measured on this kind of machine. Kubernetes' SLO: p99 ≤ 5 s"
     }
 }

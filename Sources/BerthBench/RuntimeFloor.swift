@@ -27,13 +27,7 @@ struct RuntimeFloor {
         let sandbox = try await side.runSandbox(plan)
         for container in plan.initContainers + plan.containers {
             guard let config = container.config else { continue }
-            let id: String
-            do { id = try await side.runtime.createContainer(sandboxID: sandbox, config: config) } catch {
-                throw .runtime(step: "createContainer", error: error)
-            }
-            do { try await side.runtime.startContainer(id) } catch {
-                throw .runtime(step: "startContainer", error: error)
-            }
+            try await side.createAndStart(sandboxID: sandbox, config: config)
         }
         return Monotonic.milliseconds(since: begin)
     }
