@@ -39,7 +39,7 @@ public final class LinuxRuntime: ContainerRuntime, @unchecked Sendable {
     // MARK: exit waits
 
     /// Registers the wait for a shim that we just launched (our child: reaped through its pidfd).
-    /// No task waits: the pidfd's dispatch source completes an `ExitWait`, since every task kept
+    /// No task waits: `Readiness` sees the pidfd and completes an `ExitWait`, since every task kept
     /// alive for as long as its container runs holds its own memory.
     func registerExitWait(containerID: String, directory: String, shimPIDFD: Int32) {
         let wait = ExitWait()

@@ -81,7 +81,7 @@ extension Node {
 }
 
 /// Just enough of an IP parser to check CIDRs the way Go's `net.ParseCIDR` accepts them.
-enum CIDR {
+package enum CIDR {
     enum Family: Equatable { case v4, v6 }
 
     static func family(of text: String) -> Family? {
@@ -92,7 +92,7 @@ enum CIDR {
         return nil
     }
 
-    static func isIPv4(_ s: Substring) -> Bool {
+    package static func isIPv4(_ s: Substring) -> Bool {
         let octets = s.split(separator: ".", omittingEmptySubsequences: false)
         return octets.count == 4 && octets.allSatisfy { octet in
             !octet.isEmpty && octet.count <= 3 && octet.allSatisfy { $0.isASCII && $0.isNumber } && (Int(octet) ?? 256) <= 255

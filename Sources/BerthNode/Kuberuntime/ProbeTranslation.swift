@@ -93,18 +93,12 @@ public enum ProbeTranslation {
         guard let host, !host.isEmpty else { return .success(podAddress) }
         if host == "localhost" { return .success(podAddress) }
         let unbracketed = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        if isIPv4(unbracketed) || (unbracketed.contains(":") && unbracketed.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }) {
+        if CIDR.isIPv4(Substring(unbracketed)) || (unbracketed.contains(":") && unbracketed.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }) {
             return .success(unbracketed)
         }
         return .failure(Message(text: "host \"\(host)\": probes on this node take an IP address, not a name"))
     }
 
-    static func isIPv4(_ text: String) -> Bool {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { part in
-            !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber) && (Int(part) ?? 256) <= 255
-        }
-    }
 }
 
 extension ProbeTranslation {

@@ -107,7 +107,9 @@ final class OutputCollector: Sendable {
         let stopTime = self.stopTime
         done = Task {
             await withCheckedContinuation { (continuation: CheckedContinuation<[UInt8], Never>) in
-                DispatchQueue.global().async {
+                // A thread of its own: the read polls for as long as the exec runs, and a
+                // dispatch worker held that long is one Swift's executor shares.
+                Thread.detachNewThread {
                     continuation.resume(returning: Self.read(fd: fd, limit: limit, stopTime: stopTime))
                 }
             }
