@@ -112,7 +112,7 @@ import Testing
         await manager.update(Self.snapshot(version: 1, running: false))
         #expect(await poll { api.pod("default", "web")?.status?.message == "v1" })
         await manager.update(Self.snapshot(version: 2, running: false))  // waits for the interval
-        try await Task.sleep(for: .milliseconds(50))
+        #expect(await poll { await manager.pods["u1"]?.sleeper != nil }, "the pump waits out the interval")
         #expect(api.pod("default", "web")?.status?.message == "v1")
         await manager.update(Self.snapshot(version: 3, running: true))
         #expect(await poll(timeout: .seconds(10)) { api.pod("default", "web")?.status?.message == "v3" })

@@ -5,16 +5,8 @@ import Testing
 @testable import BerthRuntime
 
 @Suite struct FileTreeTests {
-    /// A fresh directory under the temp dir, removed by the caller's defer.
-    static func scratch() throws -> String {
-        var template = Array((NSTemporaryDirectory() + "/berth-filetree-XXXXXX").utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }
-        guard let made else { throw POSIXError(.EIO) }
-        return String(cString: made)
-    }
-
     @Test func removesANestedTreeWithUnreadableDirectories() throws {
-        let root = try Self.scratch()
+        let root = try makeRTScratchDirectory("filetree")
         defer { _ = try? FileManager.default.removeItem(atPath: root) }
         let tree = root + "/container"
         try FileManager.default.createDirectory(atPath: tree + "/upper/etc/deep", withIntermediateDirectories: true)
@@ -29,7 +21,7 @@ import Testing
     }
 
     @Test func replaceIsAtomicAndLeavesNoTempFile() throws {
-        let root = try Self.scratch()
+        let root = try makeRTScratchDirectory("filetree")
         defer { _ = try? FileManager.default.removeItem(atPath: root) }
         try FileTree.replaceUnsynced(Array("one".utf8), at: root + "/meta.json")
         try FileTree.replaceUnsynced(Array("two".utf8), at: root + "/meta.json")
@@ -40,14 +32,12 @@ import Testing
     /// A filesystem still mounted below the tree must not have its contents deleted.
     @Test func refusesToDescendIntoAMount() throws {
         try #require(geteuid() == 0, "mounting a tmpfs needs root (CI runs as root)")
-        let root = try Self.scratch()
+        let root = try makeRTScratchDirectory("filetree")
+        defer { _ = try? FileManager.default.removeItem(atPath: root) }
         let mountpoint = root + "/tree/mnt"
         try FileManager.default.createDirectory(atPath: mountpoint, withIntermediateDirectories: true)
         try #require(mount("tmpfs", mountpoint, "tmpfs", 0, nil) == 0, "mount tmpfs: errno \(errno)")
-        defer {
-            umount2(mountpoint, Int32(MNT_DETACH))
-            _ = try? FileManager.default.removeItem(atPath: root)
-        }
+        defer { umount2(mountpoint, Int32(MNT_DETACH)) }
         try FileTree.writeUnsynced(Array("keep".utf8), to: mountpoint + "/precious")
         #expect(throws: RuntimeError.self) { try FileTree.remove(root + "/tree") }
         #expect(access(mountpoint + "/precious", F_OK) == 0)

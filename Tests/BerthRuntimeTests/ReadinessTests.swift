@@ -7,7 +7,7 @@ import Testing
 /// The epoll waits under every container exit and shim report: handlers run once, cancelled
 /// waits never, and descriptors closed and reused while others are waited on confuse nothing
 /// (the churn that crashed libdispatch's read sources).
-@Suite struct ReadinessTests {
+@Suite(.timeLimit(.minutes(1))) struct ReadinessTests {
     /// A pipe.
     static func pipePair() throws -> (read: Int32, write: Int32) {
         var fds: [Int32] = [0, 0]
@@ -87,7 +87,7 @@ import Testing
         let rc = withCStrings(["/bin/sh", "-c", "exit 3"]) { argv in
             withCStrings([]) { envp in berth_spawn("/bin/sh", argv, envp, nil, 0, 0, &pid) }
         }
-        #expect(rc == 0)
+        try #require(rc == 0)
         let status = await ProcessWatcher.waitForExit(pid: pid)
         #expect(status == 3)
         #expect(!ProcessWatcher.isAlive(pid: pid), "reaped through its pidfd")
@@ -98,14 +98,17 @@ import Testing
         let rc = withCStrings(["/bin/sleep", "30"]) { argv in
             withCStrings([]) { envp in berth_spawn("/bin/sleep", argv, envp, nil, 0, 0, &pid) }
         }
-        #expect(rc == 0)
+        try #require(rc == 0)
         let pidfd = berth_pidfd_open(pid)
-        #expect(pidfd >= 0)
-        defer { close(pidfd) }
+        defer {
+            kill(pid, SIGKILL)
+            if pidfd >= 0 { close(pidfd) }
+            waitpid(pid, nil, 0)
+        }
+        try #require(pidfd >= 0)
         #expect(await ProcessWatcher.exited(pidfd: pidfd, within: .milliseconds(50)) == false)
         _ = berth_pidfd_send_signal(pidfd, SIGKILL)
         #expect(await ProcessWatcher.exited(pidfd: pidfd, within: .seconds(30)) == true)
-        _ = berth_pidfd_wait(pidfd, 0, nil)
     }
 }
 
