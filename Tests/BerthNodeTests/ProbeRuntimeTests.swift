@@ -165,7 +165,7 @@ struct ProbeRuntimeTests {
 /// skipping them.
 @Suite struct NodeTestPrerequisites {
     @Test func rootShimAndKubectlArePresent() {
-        #expect(canRun, "ProbeRuntimeTests need root and a built berth-shim (swift build)")
+        #expect(canRun, "ProbeRuntimeTests need root, a built berth-shim (swift build) and rootfs/busybox (make rootfs)")
         #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/kubectl"),
                 "EndpointKubectlTests need kubectl 1.32 at /usr/bin/kubectl")
     }

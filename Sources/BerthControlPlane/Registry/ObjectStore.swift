@@ -14,7 +14,6 @@ struct ObjectStore: Sendable {
 
     // MARK: - Reading
 
-    /// A stored object as the API shows it: `metadata.resourceVersion` set from the revision.
     /// The stored object at `key` and its decoded form (with resourceVersion), or 404.
     func existing(_ key: String, _ resource: ResourceInfo, name: String) async throws(APIError) -> (StoredObject, JSONValue) {
         let stored: StoredObject?
@@ -27,6 +26,7 @@ struct ObjectStore: Sendable {
         return (stored, try Self.decode(stored))
     }
 
+    /// A stored object as the API shows it: `metadata.resourceVersion` set from the revision.
     static func decode(_ stored: StoredObject) throws(APIError) -> JSONValue {
         try decode(stored.value, revision: stored.modRevision)
     }

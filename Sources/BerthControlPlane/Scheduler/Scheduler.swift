@@ -116,7 +116,7 @@ public actor Scheduler {
             wakeContinuation.yield()
             return
         }
-        reported[namespace + "/" + name] = nil
+        reported[Self.key(pod)] = nil
         logger.info("pod bound", metadata: ["pod": "\(namespace)/\(name)", "node": "\(node)"])
         await event(pod, type: "Normal", reason: "Scheduled", message: "Successfully assigned \(namespace)/\(name) to \(node)")
     }
@@ -124,8 +124,8 @@ public actor Scheduler {
     private func markUnschedulable(_ pod: Pod, message: String) async {
         let namespace = pod.metadata.namespace ?? "default"
         let name = pod.metadata.name ?? ""
-        guard reported[namespace + "/" + name] != message else { return }
-        reported[namespace + "/" + name] = message
+        guard reported[Self.key(pod)] != message else { return }
+        reported[Self.key(pod)] = message
         let condition: JSONValue = .object([
             "type": .string("PodScheduled"), "status": .string("False"), "reason": .string("Unschedulable"),
             "message": .string(message), "lastTransitionTime": .string(RFC3339.format(Date())),

@@ -74,7 +74,6 @@ final class ScriptedProber: Prober, @unchecked Sendable {
     func script(_ key: String, _ outcomes: [ProbeOutcome]) { lock.withLock { queued[key, default: []] += outcomes } }
     func set(_ key: String, _ outcome: ProbeOutcome) { lock.withLock { standing[key] = outcome } }
     func callCount(_ key: String) -> Int { lock.withLock { calls.filter { $0 == key }.count } }
-    var allCalls: [String] { lock.withLock { calls } }
 
     func probe(_ action: ProbeAction, target: ProbeTarget, timeout: Duration) async -> ProbeOutcome {
         guard case .exec(let command) = action, let key = command.first else { return .error("unscripted \(action)") }
