@@ -18,8 +18,6 @@ public final class LinuxRuntime: ContainerRuntime, @unchecked Sendable {
     /// Exit waits of containers whose shim is our child: the single place each is reaped.
     private let lock = NSLock()
     private var exitWaits: [String: ExitWait] = [:]
-    /// Sandbox ID → pod UID, for the sandboxes seen so far (a sandbox's config never changes).
-    private var sandboxUIDs: [String: String] = [:]
     /// Records read or written so far: a container's `meta.json` and a sandbox's config never
     /// change, and finding and decoding them was a scan of every sandbox directory plus a JSON
     /// decode for each step of every container.
@@ -44,13 +42,17 @@ public final class LinuxRuntime: ContainerRuntime, @unchecked Sendable {
     func registerExitWait(containerID: String, directory: String, shimPIDFD: Int32) {
         let wait = ExitWait()
         lock.withLock { exitWaits[containerID] = wait }
-        guard shimPIDFD >= 0 else {
+        complete(wait, whenExited: shimPIDFD, directory: directory)
+    }
+
+    /// Completes `wait` with the container's recorded exit once the process behind `pidfd` has
+    /// ended (at once when there is no pidfd). Takes ownership of the pidfd.
+    private func complete(_ wait: ExitWait, whenExited pidfd: Int32, directory: String) {
+        let finish: @Sendable () -> Void = {
             wait.complete(ContainerStateFiles.readExit(directory: directory) ?? Self.vanished(directory: directory))
-            return
         }
-        ProcessWatcher.onExit(pidfd: shimPIDFD) { _ in
-            wait.complete(ContainerStateFiles.readExit(directory: directory) ?? Self.vanished(directory: directory))
-        }
+        guard pidfd >= 0 else { return finish() }
+        ProcessWatcher.onExit(pidfd: pidfd) { _ in finish() }
     }
 
     public func waitContainer(_ id: String) async -> ContainerExit? {
@@ -66,14 +68,11 @@ public final class LinuxRuntime: ContainerRuntime, @unchecked Sendable {
             return wait
         }
         if registered === wait {
-            Task {
-                if Self.isShim(pid: started.shimPID) {
-                    _ = await ProcessWatcher.waitForExit(pid: started.shimPID)
-                } else if ProcessWatcher.isAlive(pid: started.containerPID) {
-                    _ = await ProcessWatcher.waitForExit(pid: started.containerPID)
-                }
-                wait.complete(ContainerStateFiles.readExit(directory: directory) ?? Self.vanished(directory: directory))
-            }
+            // No task waits here either (see registerExitWait): the shim's pidfd, or the
+            // container's when the shim is gone, completes the wait.
+            let pid: Int32? = Self.isShim(pid: started.shimPID) ? started.shimPID
+                : ProcessWatcher.isAlive(pid: started.containerPID) ? started.containerPID : nil
+            complete(wait, whenExited: pid.map { berth_pidfd_open($0) } ?? -1, directory: directory)
         }
         return await registered.value()
     }
@@ -112,23 +111,11 @@ public final class LinuxRuntime: ContainerRuntime, @unchecked Sendable {
         return nil
     }
 
-    /// Looks only at sandboxes it has not seen before: the agent asks for every pod it starts,
-    /// and decoding every sandbox record each time made starting N pods cost O(N²) decodes.
+    /// Decodes only sandboxes it has not seen before (`sandboxConfig` remembers them): the agent
+    /// asks for every pod it starts, and decoding every sandbox record each time made starting N
+    /// pods cost O(N²) decodes. A sandbox being created or removed has no readable record yet.
     public func podSandboxID(forPodUID uid: String) -> String? {
-        let ids = sandboxIDs()
-        var known = lock.withLock { sandboxUIDs }
-        var learned: [String: String] = [:]
-        for id in ids where known[id] == nil {
-            guard let record = try? sandboxRecord(id) else { continue }  // being created or removed
-            learned[id] = record.config.uid
-        }
-        known.merge(learned) { _, new in new }
-        let present = Set(ids)
-        lock.withLock {
-            sandboxUIDs.merge(learned) { _, new in new }
-            sandboxUIDs = sandboxUIDs.filter { present.contains($0.key) }
-        }
-        return ids.first { known[$0] == uid }
+        sandboxIDs().first { (try? sandboxConfig($0))?.uid == uid }
     }
 
     func sandboxIDs() -> [String] {
