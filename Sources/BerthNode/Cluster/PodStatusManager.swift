@@ -76,7 +76,10 @@ actor PodStatusManager {
         guard snapshot.version > max(state.sentVersion, state.latest?.version ?? -1) else { return }
         state.latest = snapshot
         pods[snapshot.uid] = state
-        state.sleeper?.cancel()  // the pump decides again: this one may be urgent
+        // A sleeping pump only has to decide again if this snapshot can be urgent: the first
+        // Ready one, with no failed request to back off from. Otherwise it would rebuild the
+        // status and go back to sleep, for every snapshot of a crash-looping container.
+        if !state.readySent && state.failures == 0 { state.sleeper?.cancel() }
         kick(snapshot.uid)
     }
 
