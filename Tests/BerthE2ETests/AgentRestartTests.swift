@@ -73,7 +73,7 @@ extension EndToEnd {
                         .contains { $0.contains("watch=true") && $0.contains("200 OK") }
                 }
 
-                cluster.killAgent("n1")
+                await cluster.killAgent("n1")
                 for pid in [steadyProcesses.shim, steadyProcesses.container, briefProcesses.shim, briefProcesses.container] {
                     #expect(kill(pid, 0) == 0, "process \(pid) outlives the agent")
                 }

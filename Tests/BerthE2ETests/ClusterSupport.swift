@@ -85,13 +85,13 @@ final class TestCluster: @unchecked Sendable {
     /// agents and watches that know its URL carry on.
     func restartServer(_ extra: [String] = []) async throws {
         guard let port = URLComponents(string: url)?.port else { throw HarnessError("no server port in \(url)") }
-        kill("server")
+        await kill("server")
         try await startServing(["server", "--listen", "127.0.0.1:\(port)"] + extra, role: "server")
     }
 
     /// SIGKILL for the server (or `berth up`): no graceful shutdown, nothing flushed.
-    func killServer() {
-        for role in ["server", "up"] { kill(role) }
+    func killServer() async {
+        for role in ["server", "up"] { await kill(role) }
     }
 
     /// `berth agent --server URL --node-name NAME` in its own root and cgroup parent, endpoint
@@ -107,12 +107,13 @@ final class TestCluster: @unchecked Sendable {
     }
 
     /// SIGKILL for one agent: the pods' shims survive it (this process is their subreaper).
-    func killAgent(_ nodeName: String) { kill("agent-" + nodeName) }
+    func killAgent(_ nodeName: String) async { await kill("agent-" + nodeName) }
 
-    private func kill(_ role: String) {
+    /// SIGKILL, then the exit polled (a blocking wait would hold a thread of the cooperative pool).
+    private func kill(_ role: String) async {
         guard let process = processes.removeValue(forKey: role), process.isRunning else { return }
         Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        try? await BerthHarness.waitForExit(process, timeout: .seconds(30))
     }
 
     private func nextName(_ role: String) -> String {
@@ -130,13 +131,10 @@ final class TestCluster: @unchecked Sendable {
 
     // MARK: waiting
 
-    /// Polls `condition` until it holds or the deadline passes.
+    /// Polls `condition` until it holds or the deadline passes (`with` adds the berth logs to
+    /// the error).
     func eventually(_ what: String, timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws {
-        do {
-            try await control.eventually(what, timeout: timeout, condition)
-        } catch {
-            throw HarnessError("\(error)\n\(logs())")
-        }
+        try await control.eventually(what, timeout: timeout, condition)
     }
 
     /// Waits until `kubectl get nodes` shows every node named Ready.
@@ -173,7 +171,7 @@ final class TestCluster: @unchecked Sendable {
     /// Kills every process (by PID), removes the pods left on each node, reaps the shims that
     /// came to this process, then asserts that nothing is left on any node.
     func teardown() async {
-        for role in Array(processes.keys) { kill(role) }
+        for role in Array(processes.keys) { await kill(role) }
         let harnesses = [control] + nodes.values
         for harness in harnesses { harness.stopBackground() }
         for harness in harnesses { await harness.removePods() }

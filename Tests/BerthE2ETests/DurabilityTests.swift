@@ -25,7 +25,7 @@ extension EndToEnd {
                 let created = try await kubectl.run(["create", "-f", file, "-o", "json"])
                 try #require(created.status == 0, "\(created.stderr)")
                 // The 201 came back (kubectl printed the created object): kill at once, no shutdown.
-                cluster.killServer()
+                await cluster.killServer()
                 let acknowledged = try JSONValue(parsingJSON: Data(created.stdout.utf8))
                 let uid = try #require(acknowledged["metadata"]?["uid"]?.stringValue)
                 let version = try #require(acknowledged["metadata"]?["resourceVersion"]?.stringValue)
@@ -68,7 +68,7 @@ extension EndToEnd {
                 let file = try cluster.control.manifest(names.map(Self.configMap).joined(separator: "---\n"), name: "batch.yaml")
                 let created = try await cluster.kubectl.run(["create", "-f", file])
                 try #require(created.status == 0, "\(created.stderr)")
-                cluster.killServer()
+                await cluster.killServer()
                 try await cluster.startServer()
                 let listed = try await cluster.kubectl.run(["get", "configmaps", "-l", "test=durability", "-o", "name"])
                 #expect(Set(listed.stdout.split(separator: "\n").map(String.init)) == Set(names.map { "configmap/" + $0 }),

@@ -25,9 +25,8 @@ extension EndToEnd {
             let probe = Process()
             probe.executableURL = URL(fileURLWithPath: Self.python)
             probe.arguments = ["-c", "import kubernetes"]
-            try probe.run()
-            probe.waitUntilExit()
-            try #require(probe.terminationStatus == 0, "python3-kubernetes is missing: apt-get install python3-kubernetes (make deps does)")
+            let imported = try await BerthHarness.runToCompletion(probe, timeout: .seconds(60), what: "import kubernetes")
+            try #require(imported.status == 0, "python3-kubernetes is missing: apt-get install python3-kubernetes (make deps does)")
 
             try await TestCluster.with { cluster in
                 try await cluster.up()

@@ -53,6 +53,8 @@ import Testing
         #expect(fake.calls.isEmpty)
         fake.finish("app", code: 0)
         #expect(await agent.wait(uid: "u2") == .succeeded)
+        // The last status write lands before the defer removes the root, not while it does.
+        await agent.flushStatus()
     }
 
     @Test func terminateWithRemoveDeletesSandboxAndRecord() async throws {
